@@ -1,0 +1,21 @@
+"""trackway's public API for plugin authors: import from ``core`` only.
+
+Anything not exported here may change without notice.
+"""
+
+from core import columns
+from core.action import Action, ActionName, ActionType
+from core.context import TrackingContext
+from core.dimensions import (UNCHANGED, ActionDimension, ConversionDimension, Increment, VisitDimension)
+from core.errors import InvalidRequest, TrackingError
+from core.plugins import hookimpl
+from core.request import TrackingRequest
+from core.settings import Setting
+from core.sites import Site
+from core.visitor import Visitor
+
+__all__ = [
+    "Action", "ActionDimension", "ActionName", "ActionType", "ConversionDimension", "Increment", "InvalidRequest",
+    "Setting", "Site", "TrackingContext", "TrackingError", "TrackingRequest", "UNCHANGED", "VisitDimension",
+    "Visitor", "columns", "hookimpl",
+]

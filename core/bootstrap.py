@@ -1,0 +1,58 @@
+"""Building the long-lived objects from configuration: settings, plugins, database, tracker."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from core.db import Database, make_engine
+from core.migrate import upgrade
+from core.plugins import LoadedPlugins, load_plugins
+from core.settings import CORE_SCHEMA, ConfigError, Schema, Settings, database_url, load_settings, read_config_file
+
+
+@dataclass
+class Configuration:
+    settings: Settings
+    plugins: LoadedPlugins
+    environ: Mapping[str, str]
+
+    @property
+    def database_url(self) -> str:
+        return database_url(self.settings, self.environ)
+
+
+def load_configuration(environ: Mapping[str, str] | None = None) -> Configuration:
+    """Read the config file and environment, load the enabled plugins, validate every key.
+
+    Two passes: ``[Plugins]`` first (it decides which plugins load), then every section once
+    the plugins have declared theirs.
+    """
+    environ = dict(os.environ) if environ is None else dict(environ)
+    raw, source = read_config_file(environ)
+    first = load_settings(CORE_SCHEMA, raw, source=source, environ=environ, only_sections=["Plugins"])
+    plugins = load_plugins(first.get("Plugins", "disabled"), environ)
+    schema = full_schema(plugins)
+    settings = load_settings(schema, raw, source=source, environ=environ)
+    return Configuration(settings, plugins, environ)
+
+
+def full_schema(plugins: LoadedPlugins) -> Schema:
+    """The core's sections plus every enabled plugin's; a section declared twice is an error."""
+    schema: Schema = {section: dict(keys) for section, keys in CORE_SCHEMA.items()}
+    for impl in plugins.manager.hook.settings_schema.get_hookimpls():
+        for section, keys in (impl.function() or {}).items():
+            if section in schema:
+                raise ConfigError(f"plugin {impl.plugin_name} declares the section [{section}], which already exists")
+            schema[section] = dict(keys)
+    return schema
+
+
+def open_database(config: Configuration, *, migrate: bool = True) -> Database:
+    db_settings = config.settings.section("database")
+    db = Database(make_engine(config.database_url, db_settings["pool_size"]), db_settings["tables_prefix"])
+    if migrate:
+        upgrade(db, config.plugins)
+    db.reflect()
+    return db

@@ -1,0 +1,137 @@
+"""Every hook a trackway plugin can implement, one documented function each.
+
+Implement a hook by defining a function of the same name, decorated with
+``core.hookimpl``, in a module registered under the ``trackway.plugins`` entry-point group.
+A plugin may take any subset of a hook's arguments. The hooks are listed in the order they
+run. ``docs/plugin_hooks.md`` describes each one with an example; a test checks that every
+hook here is documented there.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:  # pragma: no cover
+    from core.action import Action
+    from core.context import TrackingContext
+    from core.request import TrackingRequest
+    from core.settings import Setting
+    from core.sites import Site
+    from core.tracker import Tracker
+
+hookspec = pluggy.HookspecMarker("trackway")
+
+
+# -- start-up --------------------------------------------------------------------------------
+
+
+@hookspec
+def settings_schema() -> dict[str, dict[str, "Setting"]]:
+    """Configuration sections and keys the plugin reads, with their defaults.
+
+    Return ``{"SectionName": {"key": Setting(default, doc)}}``. Keys not declared by the core
+    or a plugin are rejected at start-up, so a typo in ``config.toml`` never goes unnoticed.
+    """
+
+
+@hookspec
+def register_dimensions() -> list[type]:
+    """The ``VisitDimension``, ``ActionDimension`` and ``ConversionDimension`` classes the plugin provides."""
+
+
+@hookspec
+def startup(tracker: "Tracker") -> None:
+    """The tracker is built: open long-lived resources (parsers, database readers) here, once."""
+
+
+@hookspec
+def shutdown(tracker: "Tracker") -> None:
+    """The server is stopping: close what ``startup`` opened."""
+
+
+@hookspec
+def register_routes() -> list[Any]:
+    """Extra Starlette routes (``starlette.routing.Route``) the plugin serves, under its own prefix."""
+
+
+@hookspec
+def site_attributes(site: "Site", connection: Any) -> dict[str, Any] | None:
+    """Extra values kept with a site in the tracker cache (goals, for instance).
+
+    Called when a site is loaded into the cache, with a database connection; the returned
+    mapping is merged into ``site.attributes``. Keeps per-request database reads away.
+    """
+
+
+@hookspec
+def excluded_query_parameters(site: "Site") -> list[str] | None:
+    """Query parameters to strip from page URLs of this site before they are stored (campaign parameters, say)."""
+
+
+# -- one tracking request, in order ----------------------------------------------------------
+
+
+@hookspec
+def prepare_request(request: "TrackingRequest", site: "Site") -> None:
+    """First look at a request of a known site: a plugin may rewrite its parameters here
+    (pseudonymising ``uid``, for instance). Raise ``InvalidRequest`` to refuse it."""
+
+
+@hookspec(firstresult=True)
+def exclusion_reason(request: "TrackingRequest", site: "Site") -> str | None:
+    """Return a short reason (``"excluded_ip"``) to keep the request out of the logs, else ``None``.
+
+    The first plugin that returns a reason wins. An excluded request is answered like a
+    tracked one and stores nothing.
+    """
+
+
+@hookspec(firstresult=True)
+def device_fingerprint(request: "TrackingRequest") -> dict[str, Any] | None:
+    """The device facts that go into the visitor's config id: ``{"os": "LIN", "browser": "CH",
+    "browser_version": "120.0", "is_internet_explorer": False}``. ``None`` means unknown (``UNK``)."""
+
+
+@hookspec(firstresult=True)
+def build_action(request: "TrackingRequest", site: "Site") -> "Action | None":
+    """Turn the request into an ``Action`` (page view, download, event, ...).
+
+    The first plugin that returns one wins; order plugins with ``tryfirst``/``trylast``. A
+    request no plugin claims records no action.
+    """
+
+
+@hookspec
+def should_force_new_visit(context: "TrackingContext") -> bool | None:
+    """Return True to start a new visit although the visitor's last visit is still ongoing."""
+
+
+@hookspec
+def process_request(context: "TrackingContext") -> bool | None:
+    """The visit is identified (``context.visitor``) and the action built: adjust them here
+    (drop the action for a goal-only request, note a conversion). Return True to drop the
+    request silently: nothing is stored."""
+
+
+@hookspec
+def after_request_processed(context: "TrackingContext") -> bool | None:
+    """Last change before dimensions are computed (anonymising the stored IP, say). Return True
+    to drop the request silently."""
+
+
+@hookspec
+def record(context: "TrackingContext", connection: Any) -> None:
+    """The visit and action rows are written; write the plugin's own rows (conversions) with
+    ``connection``, inside the request's transaction."""
+
+
+@hookspec
+def request_tracked(context: "TrackingContext") -> None:
+    """After the request's transaction committed: counters, logs, follow-up work. Must not fail."""
+
+
+@hookspec
+def request_excluded(request: "TrackingRequest", reason: str) -> None:
+    """A request was excluded for ``reason``; nothing was stored."""

@@ -1,0 +1,155 @@
+"""The plugin manager: finds plugins through entry points, loads the enabled ones, checks their hooks."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
+from types import ModuleType
+from collections.abc import Iterable
+
+import pluggy
+
+from core import hookspecs
+
+ENTRY_POINT_GROUP = "trackway.plugins"
+PROJECT = "trackway"
+ESSENTIAL_PLUGINS = frozenset({"CoreHome"})
+"""Plugins that cannot be disabled: they fill the columns the core's visit rows need."""
+LOAD_PLUGINS_ENV = "TRACKWAY_LOAD_PLUGINS"
+"""Comma-separated allow-list of plugin names; when set, no other plugin is loaded (the test suite sets it)."""
+TRACE_PLUGINS_ENV = "TRACKWAY_TRACE_PLUGINS"
+"""When set to 1, every hook call is logged with its arguments and results."""
+
+log = logging.getLogger("trackway.plugins")
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+class PluginLoadError(Exception):
+    """A plugin could not be loaded; the message names it and says why."""
+
+
+@dataclass
+class PluginInfo:
+    name: str
+    module_name: str
+    distribution: str
+    version: str
+    bundled: bool
+    enabled: bool
+    module: ModuleType | None = None
+
+    @property
+    def migrations_dir(self) -> Path | None:
+        """The plugin's Alembic branch: ``migrations/`` beside its module, when there is one."""
+        if self.module is None or not getattr(self.module, "__file__", None):
+            return None
+        folder = Path(self.module.__file__).resolve().parent / "migrations"
+        return folder if folder.is_dir() else None
+
+
+@dataclass
+class LoadedPlugins:
+    manager: pluggy.PluginManager
+    plugins: list[PluginInfo]
+
+    @property
+    def enabled(self) -> list[PluginInfo]:
+        return [p for p in self.plugins if p.enabled]
+
+    def info(self, name: str) -> PluginInfo | None:
+        return next((p for p in self.plugins if p.name == name), None)
+
+
+def new_plugin_manager() -> pluggy.PluginManager:
+    manager = pluggy.PluginManager(PROJECT)
+    manager.add_hookspecs(hookspecs)
+    return manager
+
+
+def discover(environ: dict[str, str] | None = None) -> list[EntryPoint]:
+    """Every registered plugin entry point, bundled first, each group in name order."""
+    found = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    return sorted(found.values(), key=lambda ep: (not _is_bundled(ep), ep.name.lower()))
+
+
+def load_plugins(disabled: Iterable[str] = (), environ: dict[str, str] | None = None,
+                 extra_modules: Iterable[tuple[str, ModuleType]] = ()) -> LoadedPlugins:
+    """Load every enabled plugin into a fresh plugin manager.
+
+    ``disabled`` comes from ``[Plugins] disabled``; the allow-list env var narrows the set
+    further. ``extra_modules`` are (name, module) pairs registered as well (tests use it to load
+    a plugin that is not installed). Any failure raises ``PluginLoadError`` naming the plugin.
+    """
+    environ = dict(os.environ) if environ is None else environ
+    disabled_set = set(disabled)
+    unknown_essential = disabled_set & ESSENTIAL_PLUGINS
+    if unknown_essential:
+        raise PluginLoadError(f"plugin {sorted(unknown_essential)[0]} is essential and cannot be disabled")
+    allow = _allow_list(environ)
+    manager = new_plugin_manager()
+    infos: list[PluginInfo] = []
+    for ep in discover(environ):
+        dist = ep.dist.name if ep.dist is not None else ""
+        version = ep.dist.version if ep.dist is not None else ""
+        enabled = ep.name not in disabled_set and (allow is None or ep.name in allow or ep.name in ESSENTIAL_PLUGINS)
+        info = PluginInfo(ep.name, ep.value, dist, version, _is_bundled(ep), enabled)
+        infos.append(info)
+        if enabled:
+            info.module = _import(ep.name, ep.value)
+            _register(manager, ep.name, info.module)
+    for name, module in extra_modules:
+        info = PluginInfo(name, module.__name__, "", "", False, True, module)
+        infos.append(info)
+        _register(manager, name, module)
+    try:
+        manager.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginLoadError(f"plugin {exc.plugin_name or '?'} implements an unknown hook: {exc}") from exc
+    if environ.get(TRACE_PLUGINS_ENV) == "1":
+        _trace(manager)
+    return LoadedPlugins(manager, infos)
+
+
+def _is_bundled(ep: EntryPoint) -> bool:
+    return ep.dist is not None and ep.dist.name.lower() == PROJECT
+
+
+def _allow_list(environ: dict[str, str]) -> set[str] | None:
+    raw = environ.get(LOAD_PLUGINS_ENV)
+    if raw is None:
+        return None
+    return {name.strip() for name in raw.split(",") if name.strip()}
+
+
+def _import(name: str, module_name: str) -> ModuleType:
+    try:
+        return importlib.import_module(module_name)
+    except Exception as exc:  # any import-time failure is the plugin's, and must name it
+        raise PluginLoadError(f"plugin {name} ({module_name}) failed to import: {type(exc).__name__}: {exc}") from exc
+
+
+def _register(manager: pluggy.PluginManager, name: str, module: ModuleType) -> None:
+    try:
+        manager.register(module, name=name)
+    except (pluggy.PluginValidationError, ValueError) as exc:
+        raise PluginLoadError(f"plugin {name} has an invalid hook implementation: {exc}") from exc
+
+
+def _trace(manager: pluggy.PluginManager) -> None:
+    def before(hook_name, hook_impls, kwargs):
+        print(f"trackway hook {hook_name} -> {[impl.plugin_name for impl in hook_impls]} {kwargs!r}", file=sys.stderr)
+
+    def after(outcome, hook_name, hook_impls, kwargs):
+        print(f"trackway hook {hook_name} <- {outcome.get_result()!r}", file=sys.stderr)
+
+    manager.add_hookcall_monitoring(before, after)
+
+
+def plugin_order(loaded: LoadedPlugins) -> dict[str, int]:
+    """Position of each enabled plugin in load order (bundled first, then by name)."""
+    return {info.name: index for index, info in enumerate(loaded.enabled)}

@@ -1,0 +1,1 @@
+"""trackway's bundled plugins: ordinary plugins, registered through the ``trackway.plugins`` entry points."""

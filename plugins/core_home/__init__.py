@@ -1,0 +1,1 @@
+"""CoreHome: the visit's times, counts and visitor facts (essential: cannot be disabled)."""

@@ -1,0 +1,1 @@
+"""PrivacyManager: IP anonymisation before anything is stored."""

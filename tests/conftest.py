@@ -1,0 +1,116 @@
+"""Shared fixtures: a real database (SQLite by default, PostgreSQL or MariaDB by URL) and a real
+trackway server started with uvicorn on a free port.
+
+``TRACKWAY_TEST_DATABASE_URL`` picks the database server: for PostgreSQL and MariaDB a fresh
+database is created for the run and dropped afterwards. Unset, the suite uses a SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.helpers import Console, Server, TrackwayDb
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_PLUGINS = "CoreHome,Actions,PrivacyManager"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    server_url = os.environ.get("TRACKWAY_TEST_DATABASE_URL", "").strip()
+    if not server_url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'trackway.db'}"
+        return
+    url = make_url(server_url)
+    name = f"trackway_test_{secrets.token_hex(4)}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {name}"))
+    except Exception as exc:  # a configured server that is down must fail the run, not skip it
+        pytest.fail(f"cannot create a test database on {url.render_as_string(hide_password=True)}: {exc}")
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        if url.get_backend_name() == "postgresql":
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        else:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def trackway_env(database_url, tmp_path_factory) -> dict[str, str]:
+    """The environment every trackway process of the run gets: hermetic plugins, the test database."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TRACKWAY_")}
+    env.update({"TRACKWAY_DATABASE_URL": database_url, "TRACKWAY_LOAD_PLUGINS": BUNDLED_PLUGINS,
+                "TRACKWAY_CONFIG": str(tmp_path_factory.mktemp("config") / "none.toml")})
+    Path(env["TRACKWAY_CONFIG"]).write_text("")
+    return env
+
+
+@pytest.fixture(scope="session")
+def console(trackway_env) -> Console:
+    return Console(trackway_env, ROOT)
+
+
+@pytest.fixture(scope="session")
+def server(trackway_env, console, tmp_path_factory) -> Server:
+    console.run("core:update")
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("server") / "server.log"
+    log_file = open(log_path, "w")
+    process = subprocess.Popen([sys.executable, str(ROOT / "console.py"), "serve", "--port", str(port)],
+                               env=trackway_env, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    wait_until_healthy(base, process, log_path)
+    yield Server(base, process, log_path)
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log_file.close()
+
+
+@pytest.fixture(scope="session")
+def db(database_url, server) -> TrackwayDb:
+    handle = TrackwayDb(database_url)
+    yield handle
+    handle.close()
+
+
+@pytest.fixture
+def site(console) -> int:
+    """A fresh site for the test, so tests never see each other's rows."""
+    return int(console.run("site:add", "--name", "Test shop", "--url", "http://shop.test").last_line)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_healthy(base: str, process: subprocess.Popen, log_path: Path, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"trackway exited with {process.returncode}:\n{log_path.read_text()}")
+        try:
+            if httpx.get(base + "/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"trackway did not become healthy:\n{log_path.read_text()}")
