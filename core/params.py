@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from binascii import a2b_qp
 from html.entities import name2codepoint
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -93,13 +94,26 @@ def _finalize(arr: _PhpArray) -> list[Any] | dict[str, Any]:
     return list(out.values()) if is_list else out
 
 
+# Percent-decoding is the hot spot of parsing (matomo.js URL-encodes whole URLs and JSON), and
+# urllib's unquote_to_bytes loops in Python per escape. binascii.a2b_qp decodes "=XX" in C:
+# with every literal '=' doubled ("==" is its escape for '=') and '%' turned into '=', it does
+# exactly PHP's urldecode, provided that every '%' starts a valid %XX escape.
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_BAD_PERCENT_B = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+
+
 def _decode_component(raw: str) -> str:
     """URL-decode one ASCII key or value: '+' is a space, %XX are bytes, bytes are UTF-8 or Latin-1."""
     if "+" in raw:
         raw = raw.replace("+", " ")
     if "%" not in raw:
         return raw
-    data = unquote_to_bytes(raw)  # leaves a '%' not followed by two hex digits as is, like PHP
+    if _BAD_PERCENT.search(raw):
+        data = unquote_to_bytes(raw)  # keeps a '%' without two hex digits as is, like PHP
+    else:
+        if "=" in raw:
+            raw = raw.replace("=", "==")
+        data = a2b_qp(raw.replace("%", "="))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -111,7 +125,12 @@ def _decode_component_bytes(raw: bytes) -> str:
     if b"+" in raw:
         raw = raw.replace(b"+", b" ")
     if b"%" in raw:
-        raw = unquote_to_bytes(raw)
+        if _BAD_PERCENT_B.search(raw):
+            raw = unquote_to_bytes(raw)
+        else:
+            if b"=" in raw:
+                raw = raw.replace(b"=", b"==")
+            raw = a2b_qp(raw.replace(b"%", b"="))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -213,26 +232,34 @@ def parse_query(qs: bytes | str) -> dict[str, Any]:
 
     result: dict[str, Any] = {}
     touched: set[str] = set()
-    count = 0
+    pairs = qs.split("&" if type(qs) is str else b"&")  # type: ignore[arg-type]
+    if len(pairs) > MAX_INPUT_VARS:
+        pairs = [p for p in pairs if p][:MAX_INPUT_VARS]  # PHP does not count empty pairs
     if type(qs) is str:
-        sep, eq, decode = "&", "=", _decode_component
+        # The hot loop: plain keys and values skip the decoder call entirely.
+        for pair in pairs:
+            key, _, value = pair.partition("=")
+            if not key:
+                continue
+            if "%" in key or "+" in key:
+                key = _decode_component(key)
+            if "%" in value or "+" in value:
+                value = _decode_component(value)
+            if key.isidentifier() or not _KEY_SLOW.search(key):
+                result[key] = value
+            else:
+                _store(result, key, value, touched)
     else:
-        sep, eq, decode = b"&", b"=", _decode_component_bytes
-    for pair in qs.split(sep):  # type: ignore[arg-type]
-        if not pair:
-            continue
-        count += 1
-        if count > MAX_INPUT_VARS:
-            break
-        rkey, _, rvalue = pair.partition(eq)  # type: ignore[arg-type]
-        if not rkey:
-            continue
-        key = decode(rkey)  # type: ignore[arg-type]
-        value = decode(rvalue) if rvalue else ""  # type: ignore[arg-type]
-        if key.isidentifier() or not _KEY_SLOW.search(key):
-            result[key] = value
-        else:
-            _store(result, key, value, touched)
+        for bpair in pairs:
+            bkey, _, bvalue = bpair.partition(b"=")  # type: ignore[arg-type]
+            if not bkey:
+                continue
+            key = _decode_component_bytes(bkey)  # type: ignore[arg-type]
+            value = _decode_component_bytes(bvalue) if bvalue else ""  # type: ignore[arg-type]
+            if key.isidentifier() or not _KEY_SLOW.search(key):
+                result[key] = value
+            else:
+                _store(result, key, value, touched)
     for name in touched:
         node = result.get(name)
         if type(node) is _PhpArray:

@@ -71,12 +71,12 @@ class TrackwayDb:
         self.metadata.reflect(self.engine, only=[name])
         return self.metadata.tables[name]
 
-    def rows(self, name: str, **where: Any) -> list[dict[str, Any]]:
-        table = self.table(name)
+    def rows(self, table_name: str, /, **where: Any) -> list[dict[str, Any]]:
+        table = self.table(table_name)
         query = select(table)
         for column, value in where.items():
             query = query.where(table.c[column] == value)
-        order = table.c.get("idvisit") if name == "log_visit" else table.primary_key.columns.values()[0]
+        order = table.c.get("idvisit") if table_name == "log_visit" else table.primary_key.columns.values()[0]
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query.order_by(order))]
 
