@@ -6,8 +6,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sqlalchemy import inspect
+
 from core.db import Database, make_engine
-from core.migrate import upgrade
 from core.plugins import LoadedPlugins, load_plugins
 from core.settings import CORE_SCHEMA, ConfigError, Schema, Settings, database_url, load_settings, read_config_file
 
@@ -49,10 +50,20 @@ def full_schema(plugins: LoadedPlugins) -> Schema:
     return schema
 
 
-def open_database(config: Configuration, *, migrate: bool = True) -> Database:
+def open_database(config: Configuration, *, migrate: bool | None = True) -> Database:
+    """The database with its tables reflected. ``migrate``: True brings every branch to its
+    latest revision; None migrates only a database that was never migrated (quick console
+    commands on a fresh install); False never migrates."""
     db_settings = config.settings.section("database")
     db = Database(make_engine(config.database_url, db_settings["pool_size"]), db_settings["tables_prefix"])
-    if migrate:
+    if migrate or (migrate is None and not is_migrated(db)):
+        from sqlalchemy import inspect
+
+
         upgrade(db, config.plugins)
     db.reflect()
     return db
+
+
+def is_migrated(db: Database) -> bool:
+    return inspect(db.engine).has_table(db.prefix + "alembic_version")

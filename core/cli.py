@@ -40,7 +40,7 @@ def command(name: str, help_text: str):
 
 
 def _database(config: Configuration) -> Database:
-    return open_database(config, migrate=True)
+    return open_database(config, migrate=None)
 
 
 def _now() -> datetime:
@@ -62,7 +62,7 @@ def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     config = load_configuration()
-    db = _database(config)
+    db = open_database(config, migrate=True)
     tracking_url = f"http://{args.host}:{args.port}/matomo.php"
     with db.engine.connect() as conn:
         sites = conn.execute(select(func.count()).select_from(db.table("site"))).scalar()
@@ -79,7 +79,7 @@ def serve(args: argparse.Namespace) -> None:
 
 @command("core:update", "migrate the core and every enabled plugin to their latest revisions")(lambda p: None)
 def core_update(args: argparse.Namespace) -> None:
-    _database(load_configuration())
+    open_database(load_configuration(), migrate=True)
     print("Database is up to date.")
 
 

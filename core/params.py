@@ -387,8 +387,8 @@ def to_int(raw: Any, default: int | None = None) -> int | None:
     """An integer parameter: an optional '-' then ASCII digits (``"5"``, ``"05"``, ``"-3"``).
 
     ``"5.0"``, ``" 5"``, ``"+5"``, ``"x"``, ``""``, values outside signed 64 bits, lists and dicts
-    give *default*. A non-bool int (or bool) from a JSON bulk body is taken as is; a float only
-    when it is integral.
+    give *default*. Numbers from a JSON bulk body: ints as they are (bools as 0/1), floats only
+    when integral.
     """
     if type(raw) is str:
         if not _INT_RE.match(raw):

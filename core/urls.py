@@ -243,9 +243,28 @@ def _filter_query(query: str, excluded: ParamExcluder) -> str:
     query = query.rstrip(_PHP_TRIM)
     if not query:
         return ""
+    pieces = query.split("&")
     escape = _QUERY_ESCAPE.search(query) is not None
+    if not escape:
+        # Fast path, the usual case: unique, non-empty, non-array names and nothing to escape.
+        # Then the rebuilt string is the input minus the excluded pairs.
+        exact, patterns = excluded._exact, excluded._patterns
+        seen: set[str] = set()
+        kept: list[str] = []
+        for piece in pieces:
+            eq = piece.find("=")
+            name = piece if eq < 0 else piece[:eq]
+            if not name or name == "0" or name in seen or name[-1] == "]" or "%5" in name:
+                break
+            seen.add(name)
+            if name.lower() in exact or (patterns and excluded(name)):
+                continue
+            kept.append(piece)
+        else:
+            return query if len(kept) == len(pieces) else "&".join(kept)
+
     params: dict[str, str | None | list[str | None]] = {}
-    for piece in query.split("&"):
+    for piece in pieces:
         name, eq, value = piece.partition("=")
         if not name or name == "0":
             continue
@@ -288,7 +307,7 @@ def _normalize_page_url(
     # Step 1. `raw` is unsanitised; Matomo sanitises then unsanitises it, which nets out to
     # decoding the HTML entities.
     url = raw
-    if "&" in url:
+    if "&" in url and ";" in url:  # an entity needs both
         url = _decode_entities(url)
     url = truncate_utf8(clean_string(url), max_bytes)
     if ";" in url:
@@ -312,7 +331,7 @@ def _normalize_page_url(
     userinfo = ""
     at = authority.rfind("@")
     if at >= 0:
-        user, colon, password = authority[:at].partition(":")
+        user, _, password = authority[:at].partition(":")
         if user:
             userinfo = user + ":" + password + "@" if password else user + "@"
         authority = authority[at + 1 :]

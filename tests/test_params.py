@@ -154,7 +154,7 @@ def test_parse_query_real_matomo_js_hit() -> None:
     assert json.loads(p["ec_items"])[0][0] == "SKU-1"
     assert json.loads(p["uadata"])["platform"] == "Linux"
     assert p["res"] == "1280x800"
-    assert len(p) == 40
+    assert len(p) == 41
 
 
 def test_parse_query_real_garbage_bodies() -> None:
@@ -166,6 +166,25 @@ def test_parse_query_real_garbage_bodies() -> None:
     assert flask["action_name"] == "/users/<int:uid>"
     assert to_json(flask["cvar"]) is None  # a Python dict printout is not JSON
     assert to_json(asgi["cvar"]) == {"http_status_code": 200, "http_method": "GET"}
+
+
+def test_percent_decoding_matches_reference() -> None:
+    # parse_query decodes with a fast C path; check it against urllib's plain decoder.
+    from urllib.parse import unquote_to_bytes
+
+    def reference(s: str) -> str:
+        data = unquote_to_bytes(s.replace("+", " "))
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+
+    rnd = random.Random(7)
+    alphabet = "%=+aZ09fF\n\r;é\x00 "
+    for _ in range(20000):
+        s = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
+        assert parse_query("k=" + s).get("k", "") == reference(s), s
+        assert parse_query(("k=" + s).encode()).get("k", "") == reference(s), s
 
 
 def test_parse_query_fuzz_never_raises() -> None:
