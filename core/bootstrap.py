@@ -57,8 +57,7 @@ def open_database(config: Configuration, *, migrate: bool | None = True) -> Data
     db_settings = config.settings.section("database")
     db = Database(make_engine(config.database_url, db_settings["pool_size"]), db_settings["tables_prefix"])
     if migrate or (migrate is None and not is_migrated(db)):
-        from sqlalchemy import inspect
-
+        from core.migrate import upgrade  # imports Alembic, which quick commands do without
 
         upgrade(db, config.plugins)
     db.reflect()
