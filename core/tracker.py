@@ -164,7 +164,10 @@ class Tracker:
         except _Dropped:
             return TrackResult.DROPPED
         self.log_actions.remember(learnt)
-        self.hook.request_tracked(context=context)
+        try:
+            self.hook.request_tracked(context=context)
+        except Exception:  # the request is stored: a follow-up failure must not turn it into an error
+            log.exception("a request_tracked hook failed")
         return TrackResult.TRACKED
 
     def exclusion_reason(self, request: TrackingRequest, site: Site) -> str | None:
