@@ -229,6 +229,15 @@ def cache_clear(args: argparse.Namespace) -> None:
     print("Tracker cache cleared.")
 
 
+@command("config:example", "print a commented config.toml with every key of the core and the enabled plugins")(
+    lambda p: None)
+def config_example(args: argparse.Namespace) -> None:
+    from core.bootstrap import full_schema
+    from core.settings import render_example_config
+
+    print(render_example_config(full_schema(load_configuration().plugins)), end="")
+
+
 # -- entry point ---------------------------------------------------------------------------------
 
 

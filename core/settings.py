@@ -96,11 +96,6 @@ CORE_SCHEMA: Schema = {
             "(after skipping proxy_ips) instead of the start. The end is the part your proxies wrote, so it "
             "cannot be forged by the client.",
         ),
-        "cors_domains": Setting(
-            [],
-            'Origins (e.g. "https://example.org") allowed to call the tracking endpoint from a browser '
-            'with CORS; "*" allows any origin.',
-        ),
     },
     "Tracker": {
         "record_statistics": Setting(
@@ -149,7 +144,8 @@ CORE_SCHEMA: Schema = {
             "even when tracking_requests_require_authentication is true.",
         ),
         "page_maximum_length": Setting(
-            1024, "Maximum number of characters kept of page URLs and titles; longer values are truncated."
+            1024, "Maximum length in bytes (UTF-8) of page URLs and titles; longer values are cut at a "
+            "character boundary."
         ),
         "bulk_requests_use_transaction": Setting(
             True, "Process a bulk tracking request in one database transaction, which is faster."

@@ -131,10 +131,10 @@ def test_list_from_comma_string(tmp_path):
     settings = load_file(
         tmp_path,
         '[General]\nproxy_client_headers = " X-Forwarded-For , X-Real-IP,, "\n',
-        environ={"TRACKWAY_GENERAL__CORS_DOMAINS": "https://a.example, https://b.example"},
+        environ={"TRACKWAY_GENERAL__PROXY_IPS": "10.0.0.1, 10.0.0.0/8"},
     )
     assert settings.get("General", "proxy_client_headers") == ["X-Forwarded-For", "X-Real-IP"]
-    assert settings.get("General", "cors_domains") == ["https://a.example", "https://b.example"]
+    assert settings.get("General", "proxy_ips") == ["10.0.0.1", "10.0.0.0/8"]
 
 
 def test_list_rejects_non_string_elements(tmp_path):
