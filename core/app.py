@@ -27,6 +27,7 @@ GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAAAAACH5BAEAAAAALAAAAAABAAEAAAICRAEA
 ABOUT = ("This resource is part of trackway, a Matomo-compatible tracking server. "
          "Point a Matomo tracking client (matomo.js, an SDK, the log importer) at this URL.\n")
 FORM_CONTENT_TYPES = ("", "application/x-www-form-urlencoded", "text/plain")
+_TEXT_BYTES = bytes([9, 10, 13, *range(32, 127), *range(128, 256)])
 
 
 def create_app(config: Configuration | None = None, environ: Mapping[str, str] | None = None) -> Starlette:
@@ -129,7 +130,9 @@ def _is_form(request: Request, body: bytes) -> bool:
     content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if content_type not in FORM_CONTENT_TYPES:
         return False
-    return all(32 <= byte < 127 or byte in (9, 10, 13) for byte in body)
+    # Form bodies are text: control bytes mean something else was sent. Bytes above 127 are
+    # allowed, since some clients send UTF-8 (or Latin-1) without percent-encoding it.
+    return not body.translate(None, _TEXT_BYTES)
 
 
 def _client_ip(request: Request, tracker: Tracker) -> str:

@@ -165,3 +165,12 @@ def test_garbage_parameters_never_cause_a_server_error(server, site):
 
     assert response.status_code == 200
     assert server.is_healthy()
+
+
+def test_form_body_with_raw_utf8_is_tracked(server, db, site):
+    body = f"idsite={site}&rec=1&url=http://shop.test/k&action_name=Käse – frisch".encode("utf-8")
+    response = server.track("POST", content=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    assert response.status_code == 200
+    (action,) = db.actions(site)
+    assert db.action_name(action["idaction_name"]) == "Käse – frisch"
