@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,7 +118,7 @@ def create_database(server_url: str, stack: ExitStack) -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
-def drop_database(admin, name: str) -> None:
+def drop_database(admin: Engine, name: str) -> None:
     force = " WITH (FORCE)" if admin.dialect.name == "postgresql" else ""
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {name}{force}"))
@@ -338,11 +338,11 @@ def print_table(rows: list[Measurement]) -> None:
 def print_storage(stored: int, visits: int, acknowledged: int, answered: int, concurrency: int) -> bool:
     """Rows stored against 2xx answers. wrk abandons the requests in flight when it stops, which
     trackway may still store: up to --concurrency extra rows per wrk run (warm-up and measured)."""
-    ratio = stored / acknowledged if acknowledged else float("nan")
+    ratio = f"{stored / acknowledged:.4f}" if acknowledged else "n/a"
     extra = stored - acknowledged
     print(f"stored page views (log_link_visit_action rows): {stored}  (visits: {visits})")
     print(f"acknowledged (2xx, warm-up + measured):          {acknowledged}  (all answers: {answered})")
-    print(f"stored/acknowledged: {ratio:.4f}", end="  ")
+    print(f"stored/acknowledged: {ratio}", end="  ")
     if extra < 0:
         print(f"-- LOST {-extra} acknowledged page views")
         return False
@@ -374,7 +374,8 @@ def trackway_command(port: int, workers: int) -> list[str]:
             "--log-level", "warning"]
 
 
-def benchmark(args: argparse.Namespace, stack: ExitStack) -> bool:
+def benchmark(args: argparse.Namespace, stack: ExitStack, servers: list[Server]) -> bool:
+    """Run both targets; ``servers`` collects the started servers so a failure can show their logs."""
     temp = Path(tempfile.mkdtemp(prefix="trackway-bench-"))
     stack.callback(shutil.rmtree, temp, ignore_errors=True)
     if args.database_url:
@@ -387,12 +388,14 @@ def benchmark(args: argparse.Namespace, stack: ExitStack) -> bool:
 
     bare_port = free_port()
     bare = start_server("bare", bare_command(bare_port, args.workers), bare_port, env, temp, stack)
+    servers.append(bare)
     wait_until_ready(bare, "/matomo.php")
     _, bare_result, bare_rss = load(bare, args, idsite, temp)
     stop_server(bare)
 
     port = free_port()
     trackway = start_server("trackway", trackway_command(port, args.workers), port, env, temp, stack)
+    servers.append(trackway)
     wait_until_ready(trackway, "/health")
     warmup, result, rss = load(trackway, args, idsite, temp)
     stored = settled_count(database_url, "log_link_visit_action")
@@ -426,11 +429,14 @@ def main(argv: list[str] | None = None) -> int:
         print("error: wrk is not installed (apt-get install -y wrk)", file=sys.stderr)
         return 1
     try:
-        with ExitStack() as stack:
-            clean = benchmark(args, stack)
-    except BenchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        with ExitStack() as stack:  # closing it stops the servers, drops the database, removes the temp folder
+            servers: list[Server] = []
+            try:
+                clean = benchmark(args, stack, servers)
+            except BenchError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                report_logs(servers, show_all=True)
+                return 1
     except KeyboardInterrupt:
         print("interrupted; servers stopped and temp files removed", file=sys.stderr)
         return 130

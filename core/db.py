@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import MetaData, Table, create_engine, event, text
@@ -42,9 +43,17 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
         if "charset" not in parsed.query:
             parsed = parsed.update_query_dict({"charset": "utf8mb4"})
         return create_engine(parsed, isolation_level="READ COMMITTED", pool_size=pool_size,
-                             max_overflow=pool_size, pool_pre_ping=True, pool_recycle=3600)
-    return create_engine(parsed, isolation_level="READ COMMITTED", pool_size=pool_size,
-                         max_overflow=pool_size, pool_pre_ping=True)
+                             max_overflow=pool_size, pool_recycle=3600)
+    engine = create_engine(parsed, isolation_level="READ COMMITTED", pool_size=pool_size, max_overflow=pool_size)
+
+    @event.listens_for(engine, "connect")
+    def bound_lock_waits(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"SET lock_timeout = '{LOCK_WAIT_SECONDS}s'")
+        cursor.close()
+        dbapi_connection.commit()
+
+    return engine
 
 
 def _serialise_sqlite_writes(engine: Engine) -> None:
@@ -115,16 +124,20 @@ class Database:
         """Take transaction-long locks on ``keys`` (sorted by the caller) on this connection."""
         if not keys or self.dialect == "sqlite":  # BEGIN IMMEDIATE already serialises SQLite writers
             return
+        # One round trip for all keys: the database takes them left to right, in the sorted order.
         if self.dialect == "postgresql":
-            conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT_SECONDS}s'")
-            for key in keys:
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_number(key)})
+            conn.execute(_lock_statement("pg_advisory_xact_lock(:k{i})", len(keys)),
+                         {f"k{i}": _lock_number(key) for i, key in enumerate(keys)})
             return
-        for key in keys:
-            granted = conn.execute(text("SELECT GET_LOCK(:n, :t)"),
-                                   {"n": _lock_name(self.prefix, key), "t": LOCK_WAIT_SECONDS}).scalar()
-            if granted != 1:
-                raise TemporarilyUnavailable("another request of this visitor is still being stored; retry")
+        granted = conn.execute(_lock_statement(f"GET_LOCK(:k{{i}}, {LOCK_WAIT_SECONDS})", len(keys)),
+                               {f"k{i}": _lock_name(self.prefix, key) for i, key in enumerate(keys)}).one()
+        if any(flag != 1 for flag in granted):
+            raise TemporarilyUnavailable("another request of this visitor is still being stored; retry")
+
+
+@lru_cache(maxsize=64)
+def _lock_statement(call: str, count: int):
+    return text("SELECT " + ", ".join(call.format(i=i) for i in range(count)))
 
 
 def _lock_number(key: str) -> int:

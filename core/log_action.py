@@ -11,11 +11,12 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
 from core.action import ActionName
 from core.db import Database
+from core.statements import TrackerStatements
 
 Key = tuple[str, int]
 MAX_CACHED = 200_000
@@ -27,8 +28,9 @@ def name_hash(name: str) -> int:
 
 
 class LogActionStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, statements: TrackerStatements) -> None:
         self.db = db
+        self.statements = statements
         self._cache: dict[Key, int] = {}
 
     def resolve(self, conn: Connection, names: Iterable[ActionName], learnt: dict[Key, int]) -> dict[Key, int]:
@@ -66,11 +68,10 @@ class LogActionStore:
         self._cache.clear()
 
     def _select(self, conn: Connection, items: dict[Key, ActionName]) -> dict[Key, int]:
-        table = self.db.table("log_action")
-        conditions = [and_(table.c.hash == name_hash(name), table.c.type == type_, table.c.name == name)
-                      for name, type_ in items]
-        rows = conn.execute(select(table.c.idaction, table.c.name, table.c.type)
-                            .where(or_(*conditions)).order_by(table.c.idaction)).all()
+        params: dict[str, object] = {}
+        for i, (name, type_) in enumerate(items):
+            params[f"h{i}"], params[f"t{i}"], params[f"n{i}"] = name_hash(name), type_, name
+        rows = conn.execute(self.statements.log_action_lookup(len(items)), params).all()
         found: dict[Key, int] = {}
         for idaction, name, type_ in rows:
             key = (name, type_)
@@ -86,7 +87,7 @@ class LogActionStore:
         for key, item in wanted.items():
             if key in found:
                 continue
-            result = conn.execute(table.insert().values(
-                name=item.name, hash=name_hash(item.name), type=item.type, url_prefix=item.url_prefix))
+            result = conn.execute(insert(table), {"name": item.name, "hash": name_hash(item.name), "type": item.type,
+                                                  "url_prefix": item.url_prefix})
             found[key] = result.inserted_primary_key[0]
         return found

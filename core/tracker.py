@@ -12,7 +12,6 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import Connection
 
 from core.action import Action, ActionName
@@ -27,6 +26,7 @@ from core.plugins import LoadedPlugins, plugin_order
 from core.request import TrackingRequest
 from core.settings import Settings
 from core.sites import Site, SiteCache
+from core.statements import TrackerStatements
 from core.tokens import TokenAuth
 from core.visitor import Visitor
 
@@ -57,6 +57,8 @@ class Tracker:
     def __init__(self, settings: Settings, db: Database, plugins: LoadedPlugins) -> None:
         self.settings = settings
         self.db = db
+        self.sql = TrackerStatements(db)
+        self.log_actions = LogActionStore(db, self.sql)
         self.plugins = plugins
         self.hook = plugins.manager.hook
         tracker_settings = settings.section("Tracker")
@@ -69,7 +71,6 @@ class Tracker:
         self.userid_overwrites = tracker_settings["enable_userid_overwrites_visitorid"]
         self.always_new_visitor = settings.get("Debug", "tracker_always_new_visitor")
 
-        self.log_actions = LogActionStore(db)
         self.sites = SiteCache(db, tracker_settings["tracker_cache_file_ttl"], self._enrich_site,
                                lambda conn: cache_version(conn, db))
         self.salts = DailySalts(db)
@@ -217,22 +218,18 @@ class Tracker:
 
     def _find_visit(self, conn: Connection, request: TrackingRequest, site: Site, configuration_id: bytes,
                     visitor_id: bytes | None, id_source: str | None) -> dict | None:
-        table = self.db.table("log_visit")
+        sql = self.sql
         now = request.time
-        look_ahead = now + timedelta(seconds=self.visit_length)
-        look_back = now - timedelta(seconds=self.look_back)
+        window = {"idsite": site.idsite, "look_ahead": now + timedelta(seconds=self.visit_length)}
 
         def by_visitor_id() -> dict | None:
-            return self._first(conn, select(table).where(
-                table.c.idsite == site.idsite, table.c.visit_last_action_time <= look_ahead,
-                table.c.idvisitor == visitor_id))
+            return self._first(conn, sql.visit_by_visitor_id, {**window, "idvisitor": visitor_id})
 
         def by_config_id() -> dict | None:
-            conditions = [table.c.idsite == site.idsite, table.c.visit_last_action_time >= look_back,
-                          table.c.visit_last_action_time <= look_ahead, table.c.config_id == configuration_id]
-            if request.user_id and "user_id" in table.c:
-                conditions.append(or_(table.c.user_id.is_(None), table.c.user_id == request.user_id))
-            return self._first(conn, select(table).where(and_(*conditions)))
+            params = {**window, "look_back": now - timedelta(seconds=self.look_back), "config_id": configuration_id}
+            if request.user_id:
+                return self._first(conn, sql.visit_by_config_id_and_user, {**params, "user_id": request.user_id})
+            return self._first(conn, sql.visit_by_config_id, params)
 
         trust = self.trust_cookies or site.type == "intranet"
         if visitor_id is not None and (trust or id_source == "cid"):
@@ -241,9 +238,9 @@ class Tracker:
             return by_config_id()
         return by_visitor_id() or by_config_id()
 
-    def _first(self, conn: Connection, query: Any) -> dict | None:
-        table = self.db.table("log_visit")
-        row = conn.execute(query.order_by(table.c.visit_last_action_time.desc()).limit(1)).mappings().first()
+    @staticmethod
+    def _first(conn: Connection, statement: Any, params: dict) -> dict | None:
+        row = conn.execute(statement, params).mappings().first()
         return dict(row) if row is not None else None
 
     def _is_new_visit(self, request: TrackingRequest, site: Site, stored: dict | None) -> bool:
@@ -303,10 +300,9 @@ class Tracker:
     def _write(self, conn: Connection, context: TrackingContext) -> None:
         visitor = context.visitor
         values = {k: v for k, v in visitor.values.items() if k in self._visit_columns}
-        log_visit = self.db.table("log_visit")
         if context.is_new_visit:
             values.pop("idvisit", None)
-            context.idvisit = conn.execute(log_visit.insert().values(values)).inserted_primary_key[0]
+            context.idvisit = conn.execute(self.sql.insert_visit, values).inserted_primary_key[0]
             visitor.set("idvisit", context.idvisit)
             self._write_action(conn, context)
             return
@@ -314,13 +310,14 @@ class Tracker:
         self._write_action(conn, context)
         increments: dict[str, Increment] = context.extra["increments"]
         stored = visitor.stored
-        changes: dict[str, Any] = {column: value for column, value in values.items()
-                                   if column not in increments and stored.get(column) != value}
-        for column, increment in increments.items():
-            changes[column] = log_visit.c[column] + increment.by
-        if changes:
-            conn.execute(update(log_visit).where(log_visit.c.idsite == context.site.idsite,
-                                                 log_visit.c.idvisit == context.idvisit).values(changes))
+        changed = tuple(column for column, value in values.items()
+                        if column not in increments and stored.get(column) != value)
+        incremented = tuple(column for column in increments if column in self._visit_columns)
+        if changed or incremented:
+            params = {"w_idsite": context.site.idsite, "w_idvisit": context.idvisit}
+            params.update({"v_" + column: values[column] for column in changed})
+            params.update({"i_" + column: increments[column].by for column in incremented})
+            conn.execute(self.sql.update_visit(changed, incremented), params)
 
     def _write_action(self, conn: Connection, context: TrackingContext) -> None:
         action = context.action
@@ -338,5 +335,4 @@ class Tracker:
                 row[dimension.column_name] = value
         row = {k: v for k, v in row.items() if k in self._action_columns}
         context.action_row = row
-        table = self.db.table("log_link_visit_action")
-        context.idlink_va = conn.execute(table.insert().values(row)).inserted_primary_key[0]
+        context.idlink_va = conn.execute(self.sql.insert_action, row).inserted_primary_key[0]
