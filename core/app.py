@@ -19,7 +19,7 @@ from starlette.routing import Route
 from core.bootstrap import Configuration, load_configuration, open_database
 from core.errors import TrackingError
 from core.params import merge_params, parse_query
-from core.tracker import Tracker, TrackResult
+from core.tracker import Tracker
 
 log = logging.getLogger("trackway.app")
 

@@ -35,8 +35,19 @@ def load_configuration(environ: Mapping[str, str] | None = None) -> Configuratio
     first = load_settings(CORE_SCHEMA, raw, source=source, environ=environ, only_sections=["Plugins"])
     plugins = load_plugins(first.get("Plugins", "disabled"), environ)
     schema = full_schema(plugins)
-    settings = load_settings(schema, raw, source=source, environ=environ)
+    # A disabled plugin's section is kept for when it is enabled again, not rejected as unknown.
+    dormant = {p.name.lower() for p in plugins.plugins if not p.enabled} - {s.lower() for s in schema}
+    raw = {section: keys for section, keys in raw.items() if section.lower() not in dormant}
+    overrides = {k: v for k, v in environ.items() if _override_section(k) not in dormant}
+    settings = load_settings(schema, raw, source=source, environ=overrides)
     return Configuration(settings, plugins, environ)
+
+
+def _override_section(variable: str) -> str | None:
+    """The section an environment override like TRACKWAY_PRIVACYMANAGER__KEY addresses, lower-cased."""
+    if not variable.startswith("TRACKWAY_") or "__" not in variable:
+        return None
+    return variable[len("TRACKWAY_"):].split("__", 1)[0].lower()
 
 
 def full_schema(plugins: LoadedPlugins) -> Schema:
@@ -44,7 +55,7 @@ def full_schema(plugins: LoadedPlugins) -> Schema:
     schema: Schema = {section: dict(keys) for section, keys in CORE_SCHEMA.items()}
     for impl in plugins.manager.hook.settings_schema.get_hookimpls():
         for section, keys in (impl.function() or {}).items():
-            if section in schema:
+            if section.lower() in {name.lower() for name in schema}:
                 raise ConfigError(f"plugin {impl.plugin_name} declares the section [{section}], which already exists")
             schema[section] = dict(keys)
     return schema

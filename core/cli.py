@@ -19,6 +19,8 @@ from core.tokens import create_token
 
 GOAL_MATCH_ATTRIBUTES = ("url", "title", "file", "external_website", "event_category", "event_action",
                          "event_name", "manually", "visit_duration", "visit_nb_pageviews")
+MAX_SITE_URL_LENGTH = 190
+"""site_url.url is VARCHAR(190), Matomo's limit for an indexed utf8mb4 column."""
 GOAL_PATTERN_TYPES = ("contains", "exact", "regex", "greater_than")
 
 
@@ -106,11 +108,16 @@ def _site_args(p: argparse.ArgumentParser) -> None:
 @command("site:add", "add a site; prints its idsite")(_site_args)
 def site_add(args: argparse.Namespace) -> None:
     try:
+        if not args.timezone.strip():
+            raise ValueError("it must not be empty")
         parse_timezone(args.timezone)
     except ValueError as exc:
         raise CommandError(f"--timezone: {exc}") from exc
-    if len(args.currency) != 3:
+    if len(args.currency) != 3 or not args.currency.isalpha():
         raise CommandError("--currency must be a 3-letter code such as EUR")
+    too_long = [u for u in args.url if len(u) > MAX_SITE_URL_LENGTH]
+    if too_long:
+        raise CommandError(f"--url must be at most {MAX_SITE_URL_LENGTH} characters: {too_long[0][:60]}...")
     config = load_configuration()
     db = _database(config)
     urls = [u.strip().rstrip("/") for u in args.url if u.strip()]

@@ -165,7 +165,8 @@ def _describe_cycle(pending: list[VisitDimension]) -> str:
     start = pending[0]
     path = [start]
     while True:
-        nxt = next(by_column[f] for f in path[-1].required_visit_fields if f in by_column)
+        current = path[-1]
+        nxt = next(by_column[f] for f in current.required_visit_fields if f in by_column and f != current.column_name)
         if nxt in path:
             cycle = path[path.index(nxt):] + [nxt]
             return " -> ".join(f"{d.name} ({d.column_name})" for d in cycle)

@@ -6,9 +6,6 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
 
 from core.db import Database
 from core.plugins import LoadedPlugins
@@ -17,12 +14,13 @@ ALEMBIC_DIR = Path(__file__).resolve().parent.parent / "alembic"
 
 
 def alembic_config(db: Database, plugins: LoadedPlugins, connection=None) -> Config:
-    """An Alembic configuration whose version locations are the core's and every enabled plugin's."""
+    """An Alembic configuration that knows the core's branch and every installed plugin's,
+    enabled or not (a disabled plugin's applied revisions must stay locatable)."""
     config = Config()
     config.set_main_option("script_location", str(ALEMBIC_DIR))
     locations = [str(ALEMBIC_DIR / "versions")]
-    locations += [str(p.migrations_dir) for p in plugins.enabled if p.migrations_dir is not None]
-    config.set_main_option("version_locations", " ".join(locations))
+    locations += [str(p.migrations_dir) for p in plugins.plugins if p.migrations_dir is not None]
+    config.set_main_option("version_locations", " ".join(dict.fromkeys(locations)))
     config.set_main_option("path_separator", "space")
     config.attributes["tables_prefix"] = db.prefix
     if connection is not None:
@@ -30,10 +28,18 @@ def alembic_config(db: Database, plugins: LoadedPlugins, connection=None) -> Con
     return config
 
 
-def upgrade(db: Database, plugins: LoadedPlugins, target: str = "heads") -> None:
-    """Bring the core and every enabled plugin to their latest revisions (idempotent)."""
+def upgrade_targets(plugins: LoadedPlugins) -> list[str]:
+    """The core's branch and the branches of the enabled plugins (labelled with their names)."""
+    return ["core@head"] + [f"{p.name}@head" for p in plugins.enabled if p.migrations_dir is not None]
+
+
+def upgrade(db: Database, plugins: LoadedPlugins) -> None:
+    """Bring the core and every enabled plugin to their latest revisions (idempotent). A
+    disabled plugin's columns stay as they are."""
     with db.engine.begin() as connection:
-        command.upgrade(alembic_config(db, plugins, connection), target)
+        config = alembic_config(db, plugins, connection)
+        for target in upgrade_targets(plugins):
+            command.upgrade(config, target)
 
 
 def downgrade(db: Database, plugins: LoadedPlugins, target: str) -> None:
@@ -42,16 +48,18 @@ def downgrade(db: Database, plugins: LoadedPlugins, target: str) -> None:
 
 
 def pending_heads(db: Database, plugins: LoadedPlugins) -> set[str]:
-    """Heads not yet applied; empty when the database is up to date."""
-    config = alembic_config(db, plugins)
-    heads = set(ScriptDirectory.from_config(config).get_heads())
+    """Head revisions of the core's and the enabled plugins' branches not applied yet; empty
+    when the database is up to date."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import inspect
+
+    script = ScriptDirectory.from_config(alembic_config(db, plugins))
+    wanted = {rev.revision for target in upgrade_targets(plugins) for rev in script.get_revisions(target)}
     with db.engine.connect() as connection:
         if not inspect(connection).has_table(db.prefix + "alembic_version"):
-            return heads
+            return wanted
         context = MigrationContext.configure(connection, opts={"version_table": db.prefix + "alembic_version"})
-        current = set(context.get_current_heads())
-    script = ScriptDirectory.from_config(config)
-    applied: set[str] = set()
-    for rev in current:
-        applied.update(r.revision for r in script.iterate_revisions(rev, "base"))
-    return heads - applied
+        current = context.get_current_heads()
+    applied = {rev.revision for head in current for rev in script.iterate_revisions(head, "base")}
+    return wanted - applied

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import os
 import sys
@@ -45,10 +46,14 @@ class PluginInfo:
 
     @property
     def migrations_dir(self) -> Path | None:
-        """The plugin's Alembic branch: ``migrations/`` beside its module, when there is one."""
-        if self.module is None or not getattr(self.module, "__file__", None):
+        """The plugin's Alembic branch: ``migrations/`` beside its module, when there is one.
+
+        Known for disabled plugins too (without importing them), so the revisions they once
+        applied can still be located."""
+        origin = getattr(self.module, "__file__", None) if self.module is not None else _module_origin(self.module_name)
+        if not origin:
             return None
-        folder = Path(self.module.__file__).resolve().parent / "migrations"
+        folder = Path(origin).resolve().parent / "migrations"
         return folder if folder.is_dir() else None
 
 
@@ -109,10 +114,20 @@ def load_plugins(disabled: Iterable[str] = (), environ: dict[str, str] | None = 
     try:
         manager.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise PluginLoadError(f"plugin {exc.plugin_name or '?'} implements an unknown hook: {exc}") from exc
+        name = manager.get_name(exc.plugin) or "?"
+        raise PluginLoadError(f"plugin {name} implements an unknown hook: {exc}") from exc
     if environ.get(TRACE_PLUGINS_ENV) == "1":
         _trace(manager)
     return LoadedPlugins(manager, infos)
+
+
+def _module_origin(module_name: str) -> str | None:
+    """Where a module's file is, found without running the module (its parent packages do run)."""
+    try:
+        spec = importlib.util.find_spec(module_name.split(":", 1)[0])
+    except (ImportError, ValueError):
+        return None
+    return spec.origin if spec is not None else None
 
 
 def _is_bundled(ep: EntryPoint) -> bool:

@@ -29,10 +29,9 @@ def parse_timezone(name: str) -> tzinfo:
         return timezone.utc
     if name.startswith("UTC") and len(name) > 3 and name[3] in "+-":
         try:
-            hours = float(name[3:])
-        except ValueError as exc:
-            raise ValueError(f"unknown timezone {name!r}") from exc
-        return timezone(timedelta(hours=hours))
+            return timezone(timedelta(hours=float(name[3:])))
+        except (ValueError, OverflowError) as exc:
+            raise ValueError(f"unknown timezone {name!r}: a UTC offset is between UTC-23.5 and UTC+23.5") from exc
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:

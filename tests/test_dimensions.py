@@ -125,9 +125,6 @@ def test_a_cycle_reached_through_a_dependent_names_the_cycle():
     assert "LeftSide" in message and "RightSide" in message
 
 
-@pytest.mark.xfail(strict=True, reason="core/dimensions.py _describe_cycle follows a dimension's requirement on its "
-                                       "own column (allowed by sort_visit_dimensions) and reports 'A (a) -> A (a)', "
-                                       "so the other dimension of the cycle is not named")
 def test_a_cycle_through_a_dimension_that_also_requires_itself_names_both():
     given = [dimension("SelfAndOther", "a", requires=("a", "b")), dimension("OtherSide", "b", requires=("a",))]
 

@@ -15,7 +15,6 @@ import secrets
 from datetime import datetime
 
 import pytest
-from alembic.util.exc import CommandError as AlembicCommandError
 from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import make_url
@@ -369,10 +368,6 @@ def test_a_third_party_plugin_column_lives_and_dies_with_its_branch(scratch_url,
         db.engine.dispose()
 
 
-@pytest.mark.xfail(strict=True, raises=AlembicCommandError,
-                   reason="core/migrate.py alembic_config only lists the migrations of *enabled* plugins, so once a "
-                          "plugin's branch was applied, disabling the plugin makes upgrade (core:update, serve) fail "
-                          "with \"Can't locate revision identified by 'actions_0001'\"")
 def test_disabling_a_migrated_plugin_keeps_the_database_usable(sqlite_url, environ):
     db = open_database(load_configuration(environ(sqlite_url)), migrate=True)
     db.engine.dispose()

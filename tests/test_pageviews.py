@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from datetime import datetime, timedelta, timezone
 
-import pytest
 
 from tests.helpers import GIF_BYTES, as_bytes, crc32
 
