@@ -4,7 +4,7 @@
 --
 -- Every request is one page view of one of VISITORS visitors (fixed 16-hex ids) on one of
 -- PAGE_COUNT distinct pages of https://bench.example.com, with the parameters matomo.js sends
--- (no uadata, send_image=0) and a Chrome User-Agent. The random seeds are fixed per wrk thread,
+-- (no uadata, send_image=0), a Chrome User-Agent and the visitor's own address in X-Forwarded-For. The random seeds are fixed per wrk thread,
 -- so every target gets the identical request stream.
 
 local PAGE_COUNT = 300
@@ -67,7 +67,8 @@ function init(args)
     math.randomseed(20240601)  -- the same visitors in every thread and every run
     visitors = {}
     for i = 1, visitor_count do
-        visitors[i] = random_hex(16)
+        -- each visitor has its own id and address, as real visitors do (sent as X-Forwarded-For)
+        visitors[i] = { id = random_hex(16), ip = string.format("10.%d.%d.%d", i % 200, math.random(0, 255), math.random(1, 254)) }
     end
     pages = make_pages()
     math.randomseed(1000 + (thread_number or 1))  -- the same stream per thread, for every target
@@ -75,6 +76,7 @@ end
 
 function request()
     local page = pages[math.random(1, #pages)]
+    local visitor = visitors[math.random(1, #visitors)]
     local now = os.date("*t")
     local query = table.concat({
         "action_name=", page.title,
@@ -83,7 +85,7 @@ function request()
         "&r=", string.format("%06d", math.random(0, 999999)),
         "&h=", now.hour, "&m=", now.min, "&s=", now.sec,
         "&url=", page.url,
-        "&_id=", visitors[math.random(1, #visitors)],
+        "&_id=", visitor.id,
         "&_idn=0&send_image=0&_refts=0&cookie=1",
         "&res=", RESOLUTIONS[math.random(1, #RESOLUTIONS)],
         "&pv_id=", random_alnum(6),
@@ -93,6 +95,7 @@ function request()
         ["Accept"] = "*/*",
         ["Accept-Language"] = "en-US,en;q=0.9",
         ["Referer"] = page.referer,
+        ["X-Forwarded-For"] = visitor.ip,
     }
     return wrk.format("GET", wrk.path .. "?" .. query, headers)
 end

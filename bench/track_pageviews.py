@@ -155,9 +155,10 @@ def shown_url(database_url: str) -> str:
 
 
 def trackway_env(database_url: str, temp: Path) -> dict[str, str]:
-    """The environment of every trackway process: our database, the bundled plugins, an empty config."""
+    """The environment of every trackway process: our database, the bundled plugins, and a config
+    that reads the client IP from X-Forwarded-For, so each simulated visitor has an address of its own."""
     config = temp / "config.toml"
-    config.write_text("")
+    config.write_text('[General]\nproxy_client_headers = ["X-Forwarded-For"]\n')
     env = {key: value for key, value in os.environ.items() if not key.startswith("TRACKWAY_")}
     env.update({"TRACKWAY_DATABASE_URL": database_url, "TRACKWAY_LOAD_PLUGINS": PLUGINS,
                 "TRACKWAY_CONFIG": str(config)})

@@ -7,6 +7,7 @@ later (custom dimensions) are known without being declared twice.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -79,6 +80,9 @@ class Database:
         self.dialect = engine.dialect.name
         self.metadata = MetaData()
         self.tables: dict[str, Table] = {}
+        # SQLite has one writer at a time. Threads of this process queue on a lock of ours, which
+        # wakes the next one at once; SQLite's own busy handler would poll with growing sleeps.
+        self._local_writer = threading.Lock() if self.dialect == "sqlite" else None
 
     def reflect(self) -> None:
         """Load the tables' current columns (call after migrating, and after adding columns)."""
@@ -107,6 +111,9 @@ class Database:
         A lock not granted within ``LOCK_WAIT_SECONDS`` raises ``TemporarilyUnavailable``.
         """
         keys = sorted(set(lock_keys))
+        writer = self._local_writer
+        if writer is not None and not writer.acquire(timeout=LOCK_WAIT_SECONDS):
+            raise TemporarilyUnavailable("the database is busy; retry")
         try:
             with self.engine.connect() as conn:
                 try:
@@ -119,6 +126,9 @@ class Database:
                         conn.commit()
         except OperationalError as exc:
             raise TemporarilyUnavailable(f"database unavailable: {_short(exc)}") from exc
+        finally:
+            if writer is not None:
+                writer.release()
 
     def lock(self, conn: Connection, keys: list[str]) -> None:
         """Take transaction-long locks on ``keys`` (sorted by the caller) on this connection."""
