@@ -13,6 +13,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -64,23 +66,31 @@ def console(trackway_env) -> Console:
     return Console(trackway_env, ROOT)
 
 
+@contextmanager
+def running_server(env: dict[str, str], log_dir: Path, *extra_args: str) -> Iterator[Server]:
+    """``python console.py serve`` on a free port, stopped when the block ends."""
+    port = free_port()
+    log_path = log_dir / f"server-{port}.log"
+    with open(log_path, "w") as log_file:
+        process = subprocess.Popen([sys.executable, str(ROOT / "console.py"), "serve", "--port", str(port), *extra_args],
+                                   env=env, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_until_healthy(base, process, log_path)
+            yield Server(base, process, log_path)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
 @pytest.fixture(scope="session")
 def server(trackway_env, console, tmp_path_factory) -> Server:
     console.run("core:update")
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("server") / "server.log"
-    log_file = open(log_path, "w")
-    process = subprocess.Popen([sys.executable, str(ROOT / "console.py"), "serve", "--port", str(port)],
-                               env=trackway_env, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    wait_until_healthy(base, process, log_path)
-    yield Server(base, process, log_path)
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log_file.close()
+    with running_server(trackway_env, tmp_path_factory.mktemp("server")) as started:
+        yield started
 
 
 @pytest.fixture(scope="session")

@@ -86,18 +86,22 @@ class VisitorCountVisits(_CopiedToConversions):
         return (visitor.previous(self.column_name) or 0) + 1 if visitor.is_known else 1
 
 
+def _aged_since_previous_visit(request: TrackingRequest, visitor: Visitor, column: str) -> int | None:
+    """The previous visit's value of a "seconds since" column, plus the time since that visit
+    started; None when the previous visit had none or the result would be negative."""
+    previous = visitor.previous(column)
+    if previous is None:
+        return None
+    value = previous + _seconds(request.time, visitor.previous("visit_first_action_time"))
+    return value if value >= 0 else None
+
+
 class VisitorSecondsSinceFirst(_CopiedToConversions):
     column_name = "visitor_seconds_since_first"
     column_type = columns.UnsignedInt()
 
     def on_new_visit(self, request, visitor, action):
-        if not visitor.is_known:
-            return 0
-        previous = visitor.previous(self.column_name)
-        if previous is None:
-            return None
-        value = previous + _seconds(request.time, visitor.previous("visit_first_action_time"))
-        return value if value >= 0 else None
+        return _aged_since_previous_visit(request, visitor, self.column_name) if visitor.is_known else 0
 
 
 class VisitorSecondsSinceOrder(_CopiedToConversions):
@@ -107,11 +111,7 @@ class VisitorSecondsSinceOrder(_CopiedToConversions):
     def on_new_visit(self, request, visitor, action):
         if request.has("ec_id"):
             return 0
-        previous = visitor.previous(self.column_name)
-        if previous is None:
-            return None
-        value = previous + _seconds(request.time, visitor.previous("visit_first_action_time"))
-        return value if value >= 0 else None
+        return _aged_since_previous_visit(request, visitor, self.column_name)
 
     def on_existing_visit(self, request, visitor, action):
         return 0 if request.has("ec_id") else UNCHANGED
