@@ -6,7 +6,8 @@ Anything not exported here may change without notice.
 from core import columns
 from core.action import Action, ActionName, ActionType
 from core.context import TrackingContext
-from core.dimensions import (UNCHANGED, ActionDimension, ConversionDimension, Increment, VisitDimension)
+from core.dimensions import (UNCHANGED, ActionDimension, ConversionDimension, Increment, VisitDimension,
+                             dimensions_in)
 from core.errors import InvalidRequest, TrackingError
 from core.plugins import hookimpl
 from core.request import TrackingRequest
@@ -17,5 +18,5 @@ from core.visitor import Visitor
 __all__ = [
     "Action", "ActionDimension", "ActionName", "ActionType", "ConversionDimension", "Increment", "InvalidRequest",
     "Setting", "Site", "TrackingContext", "TrackingError", "TrackingRequest", "UNCHANGED", "VisitDimension",
-    "Visitor", "columns", "hookimpl",
+    "Visitor", "columns", "dimensions_in", "hookimpl",
 ]

@@ -171,3 +171,24 @@ def _describe_cycle(pending: list[VisitDimension]) -> str:
             cycle = path[path.index(nxt):] + [nxt]
             return " -> ".join(f"{d.name} ({d.column_name})" for d in cycle)
         path.append(nxt)
+
+
+def dimensions_in(package: str) -> list[type[Dimension]]:
+    """Every dimension class defined in the modules of ``package`` (e.g. ``"my_plugin.columns"``),
+    in module-name order, then definition order. A plugin's ``register_dimensions`` can return
+    this, so a new file in its ``columns/`` folder is picked up without further wiring."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    root = importlib.import_module(package)
+    modules = [root] + [importlib.import_module(f"{package}.{info.name}")
+                        for info in sorted(pkgutil.iter_modules(root.__path__), key=lambda i: i.name)
+                        if not info.name.startswith("_")] if hasattr(root, "__path__") else [root]
+    found: list[type[Dimension]] = []
+    for module in modules:
+        classes = [obj for _, obj in inspect.getmembers(module, inspect.isclass)
+                   if obj.__module__ == module.__name__ and issubclass(obj, Dimension)
+                   and obj.column_name and not obj.__name__.startswith("_")]
+        found.extend(sorted(classes, key=lambda cls: inspect.getsourcelines(cls)[1]))
+    return found
