@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import inspect
 
 from core.db import Database, make_engine
+from core.plugin_state import deactivated_plugins
 from core.plugins import LoadedPlugins, load_plugins
 from core.settings import CORE_SCHEMA, ConfigError, Schema, Settings, database_url, load_settings, read_config_file
 
@@ -24,16 +25,19 @@ class Configuration:
         return database_url(self.settings, self.environ)
 
 
-def load_configuration(environ: Mapping[str, str] | None = None) -> Configuration:
+def load_configuration(environ: Mapping[str, str] | None = None, *, skip_broken_plugins: bool = False) -> Configuration:
     """Read the config file and environment, load the enabled plugins, validate every key.
 
-    Two passes: ``[Plugins]`` first (it decides which plugins load), then every section once
-    the plugins have declared theirs.
+    Two passes: ``[Plugins]`` and ``[database]`` first (they decide which plugins load: the
+    config's ``disabled`` list and the plugins deactivated in the database), then every section
+    once the plugins have declared theirs.
     """
     environ = dict(os.environ) if environ is None else dict(environ)
     raw, source = read_config_file(environ)
-    first = load_settings(CORE_SCHEMA, raw, source=source, environ=environ, only_sections=["Plugins"])
-    plugins = load_plugins(first.get("Plugins", "disabled"), environ)
+    first = load_settings(CORE_SCHEMA, raw, source=source, environ=environ, only_sections=["Plugins", "database"])
+    deactivated = deactivated_plugins(database_url(first, environ), first.get("database", "tables_prefix"))
+    plugins = load_plugins([*first.get("Plugins", "disabled"), *deactivated], environ,
+                           skip_broken=skip_broken_plugins)
     schema = full_schema(plugins)
     # A disabled plugin's section is kept for when it is enabled again, not rejected as unknown.
     dormant = {p.name.lower() for p in plugins.plugins if not p.enabled} - {s.lower() for s in schema}

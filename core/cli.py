@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 from core.bootstrap import Configuration, load_configuration, open_database
 from core.db import Database
 from core.options import bump_cache_version, general_salt
-from core.plugins import PluginLoadError
+from core.migrate import SchemaError, downgrade
+from core.plugin_state import set_plugin_active
+from core.plugins import ESSENTIAL_PLUGINS, PluginLoadError
 from core.settings import ConfigError
 from core.sites import parse_timezone
 from core.tokens import create_token
@@ -222,11 +224,62 @@ def token_create(args: argparse.Namespace) -> None:
 
 @command("plugin:list", "list every plugin: name, version, bundled or installed, enabled or not")(lambda p: None)
 def plugin_list(args: argparse.Namespace) -> None:
-    config = load_configuration()
+    config = load_configuration(skip_broken_plugins=True)
     for info in config.plugins.plugins:
         origin = "bundled" if info.bundled else f"installed ({info.distribution or 'not installed'})"
-        state = "enabled" if info.enabled else "disabled"
+        state = f"broken: {info.error.splitlines()[0]}" if info.error else ("enabled" if info.enabled else "disabled")
         print(f"{info.name}\t{info.version or '-'}\t{origin}\t{state}")
+
+
+def _plugin_name_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("name", help="the plugin's name, as plugin:list shows it")
+
+
+def _installed_plugin(config: Configuration, name: str):
+    info = config.plugins.info(name)
+    if info is None:
+        known = ", ".join(p.name for p in config.plugins.plugins)
+        raise CommandError(f"no plugin named {name!r} is installed (installed: {known})")
+    return info
+
+
+@command("plugin:activate", "enable a plugin from the next start of trackway on")(_plugin_name_arg)
+def plugin_activate(args: argparse.Namespace) -> None:
+    config = load_configuration(skip_broken_plugins=True)
+    _installed_plugin(config, args.name)
+    set_plugin_active(_database(config), args.name, True)
+    print(f"Plugin {args.name} activated; it takes effect when trackway next starts (serve migrates its columns).")
+    if args.name in config.settings.get("Plugins", "disabled"):
+        print(f"warning: [Plugins] disabled in the configuration still lists {args.name}: remove it there too.",
+              file=sys.stderr)
+
+
+@command("plugin:deactivate", "disable a plugin from the next start of trackway on (its columns stay)")(
+    _plugin_name_arg)
+def plugin_deactivate(args: argparse.Namespace) -> None:
+    if args.name in ESSENTIAL_PLUGINS:
+        raise CommandError(f"plugin {args.name} is essential and cannot be deactivated")
+    config = load_configuration(skip_broken_plugins=True)
+    _installed_plugin(config, args.name)
+    set_plugin_active(_database(config), args.name, False)
+    print(f"Plugin {args.name} deactivated; it takes effect when trackway next starts. Its columns and data stay; "
+          f"`plugin:downgrade {args.name}` removes them.")
+
+
+@command("plugin:downgrade", "remove a plugin's columns (its Alembic branch down to base) and deactivate it; "
+                             "run it before uninstalling the plugin")(_plugin_name_arg)
+def plugin_downgrade(args: argparse.Namespace) -> None:
+    if args.name in ESSENTIAL_PLUGINS:
+        raise CommandError(f"plugin {args.name} is essential: its columns cannot be removed")
+    config = load_configuration(skip_broken_plugins=True)
+    info = _installed_plugin(config, args.name)
+    if info.migrations_dir is None:
+        raise CommandError(f"plugin {args.name} has no migrations: there is nothing to downgrade")
+    db = _database(config)
+    downgrade(db, config.plugins, f"{args.name}@base")
+    set_plugin_active(db, args.name, False)
+    print(f"Removed the columns of plugin {args.name} and deactivated it. You can now uninstall it "
+          f"(pip uninstall {info.distribution or '<its distribution>'}).")
 
 
 @command("cache:clear", "drop the tracker cache in every running tracker process")(lambda p: None)
@@ -262,7 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         args.run(args)
-    except (CommandError, ConfigError, PluginLoadError) as exc:
+    except (CommandError, ConfigError, PluginLoadError, SchemaError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -95,6 +95,12 @@ class VisitDimension(Dimension):
         """True starts a new visit even inside the visit window (a campaign change, say)."""
         return False
 
+    @classmethod
+    def copies_to_conversions(cls) -> bool:
+        """True when the dimension implements ``on_any_goal_conversion``: it then owns the same
+        column in ``log_conversion``, and its migration must add it there too."""
+        return cls.on_any_goal_conversion is not VisitDimension.on_any_goal_conversion
+
 
 class ActionDimension(Dimension):
     """A column of ``log_link_visit_action``.

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.util.exc import CommandError
 
 from core.db import Database
 from core.plugins import LoadedPlugins
 
 ALEMBIC_DIR = Path(__file__).resolve().parent.parent / "alembic"
+
+
+class SchemaError(Exception):
+    """The database's migration state cannot be reconciled with the installed plugins."""
 
 
 def alembic_config(db: Database, plugins: LoadedPlugins, connection=None) -> Config:
@@ -36,15 +43,31 @@ def upgrade_targets(plugins: LoadedPlugins) -> list[str]:
 def upgrade(db: Database, plugins: LoadedPlugins) -> None:
     """Bring the core and every enabled plugin to their latest revisions (idempotent). A
     disabled plugin's columns stay as they are."""
-    with db.engine.begin() as connection:
+    with _explained(), db.engine.begin() as connection:
         config = alembic_config(db, plugins, connection)
         for target in upgrade_targets(plugins):
             command.upgrade(config, target)
 
 
 def downgrade(db: Database, plugins: LoadedPlugins, target: str) -> None:
-    with db.engine.begin() as connection:
+    with _explained(), db.engine.begin() as connection:
         command.downgrade(alembic_config(db, plugins, connection), target)
+
+
+@contextmanager
+def _explained():
+    """Turn Alembic's "can't locate revision" into what a user can do about it."""
+    try:
+        yield
+    except CommandError as exc:
+        match = re.search(r"Can't locate revision identified by '([^']+)'", str(exc))
+        if not match:
+            raise
+        raise SchemaError(
+            f"the database holds migration {match.group(1)!r}, which no installed plugin provides: a plugin was "
+            "probably uninstalled without `trackway plugin:downgrade NAME` first. Reinstall it, run "
+            "`trackway plugin:downgrade NAME`, then uninstall it again; or, to keep its columns, delete the row "
+            f"{match.group(1)!r} from the alembic_version table.") from exc
 
 
 def pending_heads(db: Database, plugins: LoadedPlugins) -> set[str]:

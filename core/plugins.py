@@ -43,6 +43,8 @@ class PluginInfo:
     bundled: bool
     enabled: bool
     module: ModuleType | None = None
+    error: str | None = None
+    """Why the plugin could not be loaded (only when loaded with ``skip_broken``)."""
 
     @property
     def migrations_dir(self) -> Path | None:
@@ -83,18 +85,21 @@ def discover(environ: dict[str, str] | None = None) -> list[EntryPoint]:
 
 
 def load_plugins(disabled: Iterable[str] = (), environ: dict[str, str] | None = None,
-                 extra_modules: Iterable[tuple[str, ModuleType]] = ()) -> LoadedPlugins:
+                 extra_modules: Iterable[tuple[str, ModuleType]] = (), *, skip_broken: bool = False) -> LoadedPlugins:
     """Load every enabled plugin into a fresh plugin manager.
 
-    ``disabled`` comes from ``[Plugins] disabled``; the allow-list env var narrows the set
-    further. ``extra_modules`` are (name, module) pairs registered as well (tests use it to load
-    a plugin that is not installed). Any failure raises ``PluginLoadError`` naming the plugin.
+    ``disabled`` comes from ``[Plugins] disabled`` and ``plugin:deactivate``; the allow-list env
+    var narrows the set further. ``extra_modules`` are (name, module) pairs registered as well
+    (tests use it to load a plugin that is not installed). A plugin that fails to import or has
+    an invalid hook raises ``PluginLoadError`` naming it; with ``skip_broken`` it is left out
+    instead, with a warning, and its ``error`` says why (the plugin commands use this so a broken
+    plugin can still be listed and deactivated).
     """
     environ = dict(os.environ) if environ is None else environ
     disabled_set = set(disabled)
-    unknown_essential = disabled_set & ESSENTIAL_PLUGINS
-    if unknown_essential:
-        raise PluginLoadError(f"plugin {sorted(unknown_essential)[0]} is essential and cannot be disabled")
+    essential = disabled_set & ESSENTIAL_PLUGINS
+    if essential:
+        raise PluginLoadError(f"plugin {sorted(essential)[0]} is essential and cannot be disabled")
     allow = _allow_list(environ)
     manager = new_plugin_manager()
     infos: list[PluginInfo] = []
@@ -105,20 +110,46 @@ def load_plugins(disabled: Iterable[str] = (), environ: dict[str, str] | None = 
         info = PluginInfo(ep.name, ep.value, dist, version, _is_bundled(ep), enabled)
         infos.append(info)
         if enabled:
-            info.module = _import(ep.name, ep.value)
-            _register(manager, ep.name, info.module)
+            _load_one(manager, info, lambda: _import(info.name, info.module_name), skip_broken)
     for name, module in extra_modules:
-        info = PluginInfo(name, module.__name__, "", "", False, True, module)
+        info = PluginInfo(name, module.__name__, "", "", False, True)
         infos.append(info)
-        _register(manager, name, module)
-    try:
-        manager.check_pending()
-    except pluggy.PluginValidationError as exc:
-        name = manager.get_name(exc.plugin) or "?"
-        raise PluginLoadError(f"plugin {name} implements an unknown hook: {exc}") from exc
+        _load_one(manager, info, lambda: module, skip_broken)
+    _check_hook_names(manager, infos, skip_broken)
     if environ.get(TRACE_PLUGINS_ENV) == "1":
         _trace(manager)
     return LoadedPlugins(manager, infos)
+
+
+def _load_one(manager: pluggy.PluginManager, info: PluginInfo, load, skip_broken: bool) -> None:
+    try:
+        info.module = load()
+        _register(manager, info.name, info.module)
+    except PluginLoadError as exc:
+        if not skip_broken:
+            raise
+        _set_broken(info, str(exc))
+
+
+def _check_hook_names(manager: pluggy.PluginManager, infos: list[PluginInfo], skip_broken: bool) -> None:
+    while True:
+        try:
+            manager.check_pending()
+            return
+        except pluggy.PluginValidationError as exc:
+            name = manager.get_name(exc.plugin) or "?"
+            message = f"plugin {name} implements an unknown hook: {exc}"
+            if not skip_broken:
+                raise PluginLoadError(message + f" (fix or uninstall it, or `trackway plugin:deactivate {name}`)") from exc
+            manager.unregister(exc.plugin)
+            _set_broken(next(i for i in infos if i.name == name), message)
+
+
+def _set_broken(info: PluginInfo, message: str) -> None:
+    info.enabled = False
+    info.module = None
+    info.error = message
+    log.warning("skipping broken %s", message)
 
 
 def _module_origin(module_name: str) -> str | None:
@@ -145,14 +176,18 @@ def _import(name: str, module_name: str) -> ModuleType:
     try:
         return importlib.import_module(module_name)
     except Exception as exc:  # any import-time failure is the plugin's, and must name it
-        raise PluginLoadError(f"plugin {name} ({module_name}) failed to import: {type(exc).__name__}: {exc}") from exc
+        raise PluginLoadError(f"plugin {name} ({module_name}) failed to import: {type(exc).__name__}: {exc} "
+                              f"(fix or uninstall it, or `trackway plugin:deactivate {name}`)") from exc
 
 
 def _register(manager: pluggy.PluginManager, name: str, module: ModuleType) -> None:
     try:
         manager.register(module, name=name)
     except (pluggy.PluginValidationError, ValueError) as exc:
-        raise PluginLoadError(f"plugin {name} has an invalid hook implementation: {exc}") from exc
+        if manager.has_plugin(name):  # hooks verified before the bad one were already added
+            manager.unregister(name=name)
+        raise PluginLoadError(f"plugin {name} has an invalid hook implementation: {exc} "
+                              f"(fix or uninstall it, or `trackway plugin:deactivate {name}`)") from exc
 
 
 def _trace(manager: pluggy.PluginManager) -> None:

@@ -108,10 +108,14 @@ class Tracker:
         return sort_visit_dimensions(visit), action, conversion
 
     def _check_column(self, plugin: str, dimension: Any) -> None:
-        if dimension.column_name not in self.db.columns(dimension.table):
-            raise DimensionSetupError(
-                f"plugin {plugin}: dimension {dimension.name} fills {dimension.table}.{dimension.column_name}, "
-                f"which the database does not have; run `trackway core:update` to apply the plugin's migrations")
+        tables = [dimension.table]
+        if isinstance(dimension, VisitDimension) and dimension.copies_to_conversions():
+            tables.append("log_conversion")
+        for table in tables:
+            if dimension.column_name not in self.db.columns(table):
+                raise DimensionSetupError(
+                    f"plugin {plugin}: dimension {dimension.name} fills {table}.{dimension.column_name}, which the "
+                    f"database does not have; run `trackway core:update` to apply the plugin's migrations")
 
     def _enrich_site(self, site: Site, conn: Connection) -> None:
         for extra in self.hook.site_attributes(site=site, connection=conn):

@@ -8,7 +8,6 @@ database is created for the run and dropped afterwards. Unset, the suite uses a 
 from __future__ import annotations
 
 import os
-import secrets
 import socket
 import subprocess
 import sys
@@ -19,10 +18,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from tests.helpers import Console, Server, TrackwayDb
+from tests.helpers import Console, Server, TrackwayDb, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_PLUGINS = "CoreHome,Actions,PrivacyManager"
@@ -30,25 +27,10 @@ BUNDLED_PLUGINS = "CoreHome,Actions,PrivacyManager"
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
+    """The run's database: a fresh one on TRACKWAY_TEST_DATABASE_URL's server, else a SQLite file."""
     server_url = os.environ.get("TRACKWAY_TEST_DATABASE_URL", "").strip()
-    if not server_url:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'trackway.db'}"
-        return
-    url = make_url(server_url)
-    name = f"trackway_test_{secrets.token_hex(4)}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f"CREATE DATABASE {name}"))
-    except Exception as exc:  # a configured server that is down must fail the run, not skip it
-        pytest.fail(f"cannot create a test database on {url.render_as_string(hide_password=True)}: {exc}")
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        if url.get_backend_name() == "postgresql":
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        else:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-    admin.dispose()
+    with scratch_database(server_url, tmp_path_factory.mktemp("db"), "trackway_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

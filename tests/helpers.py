@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import secrets
 import subprocess
 import sys
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import MetaData, create_engine, select
+from sqlalchemy import MetaData, create_engine, select, text
+from sqlalchemy.engine import make_url
 
 GIF_BYTES = 43
 
@@ -104,3 +108,25 @@ def crc32(name: str) -> int:
 def as_bytes(value: Any) -> bytes:
     """BINARY columns come back as bytes or memoryview depending on the driver."""
     return bytes(value)
+
+
+@contextmanager
+def scratch_database(server_url: str, sqlite_dir: Path, name_prefix: str = "trackway_scratch") -> Iterator[str]:
+    """An empty database of its own, dropped afterwards: a new database on the server at
+    ``server_url`` (PostgreSQL or MariaDB), or a SQLite file in ``sqlite_dir`` when it is empty.
+    Fails (does not skip) when the server cannot be reached."""
+    if not server_url:
+        yield f"sqlite:///{sqlite_dir / (name_prefix + '.db')}"
+        return
+    url = make_url(server_url)
+    name = f"{name_prefix}_{secrets.token_hex(4)}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {name}"))
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            force = " WITH (FORCE)" if url.get_backend_name() == "postgresql" else ""
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name}{force}"))
+        admin.dispose()

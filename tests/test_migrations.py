@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from datetime import datetime
 
 import pytest
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.dialects import mysql
-from sqlalchemy.engine import make_url
 from sqlalchemy.types import LargeBinary
 
 import tests.fixtures.plugins.sample_plugin as sample_plugin
@@ -27,6 +25,7 @@ from core.migrate import downgrade, pending_heads, upgrade
 from core.plugins import load_plugins
 from core.settings import load_settings
 from core.tracker import DimensionSetupError, Tracker, TrackResult
+from tests.helpers import scratch_database
 
 BUNDLED = "CoreHome,Actions,PrivacyManager"
 CONTRACT_TABLES = ("log_visit", "log_link_visit_action", "log_action", "log_conversion", "log_conversion_item",
@@ -41,21 +40,8 @@ SCRATCH_BACKENDS = ["sqlite"] + (["server"] if SERVER_URL else [])
 @pytest.fixture(params=SCRATCH_BACKENDS)
 def scratch_url(request, tmp_path):
     """An empty database of its own: a SQLite file, or a new database on the test server."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'scratch.db'}"
-        return
-    url = make_url(SERVER_URL)
-    name = f"trackway_scratch_{secrets.token_hex(4)}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            force = " WITH (FORCE)" if url.get_backend_name() == "postgresql" else ""
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name}{force}"))
-        admin.dispose()
+    with scratch_database(SERVER_URL if request.param == "server" else "", tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

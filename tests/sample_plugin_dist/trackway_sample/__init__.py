@@ -1,0 +1,1 @@
+"""SampleVisits: a third-party trackway plugin, installed with pip by the test suite."""
