@@ -420,6 +420,7 @@ def _dimension_context(plugin: str, package: str, type_: str, base_class: str, t
     if column.server_default is not None:
         options["server_default"] = column.server_default
     low, high = column.value_range or ("", "")
+    default_code = _literal(column.default)
     return {
         "plugin": plugin, "package": package, "type": type_, "base_class": base_class, "table": table,
         "name": " ".join(name.split()), "class_name": class_name, "module": module, "column_name": column_name,
@@ -427,26 +428,21 @@ def _dimension_context(plugin: str, package: str, type_: str, base_class: str, t
         "column_options": "{" + ", ".join(f"{json.dumps(k)}: {_literal(v)}" for k, v in options.items()) + "}",
         "max_chars": column.max_chars or "", "max_bytes": column.max_bytes or "",
         "min_value": _number(low), "max_value": _number(high), "scale": "" if column.scale is None else column.scale,
-        "default_code": _literal(column.default), "sample_param": sample_param, "sample_code": sample_code,
+        "default_code": default_code, "default_check": "is None" if column.default is None else f"== {default_code}",
+        "sample_param": sample_param, "sample_code": sample_code,
         "revision": revision, "down_revision": _literal(down_revision), "first_revision": down_revision is None,
-        "imports": _imports(_dimension_imports(type_, base_class, column)),
+        "imports": _imports(_dimension_imports(base_class, column), package),
         "migration_imports": _imports(_type_imports(column.code) + [("core.migration", "add_columns"),
-                                                                    ("core.migration", "drop_columns")]),
-        "test_imports": _imports(_test_imports(type_, column, package, module, class_name)),
+                                                                    ("core.migration", "drop_columns")], package),
+        "test_imports": _imports(_test_imports(type_, column, f"{package}.columns.{module}", class_name), package),
     }
 
 
-def _dimension_imports(type_: str, base_class: str, column: ColumnType) -> list[tuple[str, str]]:
-    names = [("core", base_class), ("core", "TrackingRequest")]
-    if type_ in ("visit", "conversion"):
-        names.append(("core", "Visitor"))
-    names.append(("core", "Action"))
-    if type_ == "visit":
+def _dimension_imports(base_class: str, column: ColumnType) -> list[tuple[str, str]]:
+    names = [("typing", "Any"), ("core", base_class), ("core", "Action"), ("core", "TrackingRequest"),
+             ("core", "Visitor")]
+    if base_class != "ConversionDimension":
         names.append(("core", "UNCHANGED"))
-    if type_ != "visit":
-        names.append(("typing", "Any"))
-    if type_ == "action":
-        names += [("core", "UNCHANGED"), ("core", "Visitor")]
     if column.python_type == "datetime":
         names += [("datetime", "datetime"), ("datetime", "timezone")]
     elif column.python_type in ("date", "time"):
@@ -454,16 +450,20 @@ def _dimension_imports(type_: str, base_class: str, column: ColumnType) -> list[
     return names + _type_imports(column.code)
 
 
-def _test_imports(type_: str, column: ColumnType, package: str, module: str, class_name: str) -> list[tuple[str, str]]:
-    names = [("core", "TrackingRequest"), ("core", "Visitor"), (f"{package}.columns.{module}", class_name)]
+def _test_imports(type_: str, column: ColumnType, module: str, class_name: str) -> list[tuple[str, str]]:
+    names = [("core", "TrackingRequest"), ("core", "Visitor"), (module, class_name)]
     if type_ != "conversion":
         names.append(("core", "UNCHANGED"))
     if type_ == "action":
         names += [("core", "Action"), ("core", "ActionType")]
-    if column.kind == "int" or column.value_range is not None:
-        names.append((f"{package}.columns.{module}", "MAX_VALUE"))
+    if type_ == "conversion":
+        names.append(("", "pytest"))
+    if column.value_range is not None:
+        names.append((module, "MAX_VALUE"))
+    if column.scale:
+        names.append((module, "SCALE"))
     if column.max_chars or column.max_bytes:
-        names.append((f"{package}.columns.{module}", "MAX_LENGTH" if column.max_chars else "MAX_BYTES"))
+        names.append((module, "MAX_LENGTH" if column.max_chars else "MAX_BYTES"))
     if column.python_type in ("datetime", "date", "time"):
         names.append(("datetime", column.python_type))
     return names
@@ -474,29 +474,29 @@ def _type_imports(code: str) -> list[tuple[str, str]]:
     if "columns." in code:
         names.append(("core", "columns"))
     if "sa." in code:
-        names.append(("import", "sqlalchemy as sa"))
+        names.append(("", "sqlalchemy as sa"))
     if "mysql." in code:
         names.append(("sqlalchemy.dialects", "mysql"))
     return names
 
 
-def _imports(names: list[tuple[str, str]]) -> str:
-    """Import lines in three groups (standard library, third party, trackway and the plugin), sorted."""
+def _imports(names: list[tuple[str, str]], package: str) -> str:
+    """Import lines as isort groups them: standard library, third party (trackway's ``core`` too), the
+    plugin's own package. ``("", "x")`` is ``import x``."""
     modules: dict[str, set[str]] = {}
     for module, name in names:
         modules.setdefault(module, set()).add(name)
-
-    def line(module: str) -> str:
-        if module == "import":
-            return "\n".join(f"import {name}" for name in sorted(modules[module]))
-        listed = sorted(modules[module], key=lambda n: (not n.isupper(), not n[0].isupper(), n))  # isort's order
-        return f"from {module} import {', '.join(listed)}"
-
-    groups: list[list[str]] = [[], [], []]
-    for module in sorted(modules, key=lambda m: (m == "import", m)):
-        top = module.split(".")[0]
-        group = 0 if top in sys.stdlib_module_names else 1 if top in ("import", "sqlalchemy") else 2
-        groups[group].append(line(module))
+    lines: list[tuple[int, str, str]] = []
+    for module, imported in modules.items():
+        top = (module or next(iter(imported))).split(".")[0]
+        group = 0 if top in sys.stdlib_module_names else 2 if top == package.split(".")[0] else 1
+        if module:
+            listed = sorted(imported, key=lambda n: (not n.isupper(), not n[0].isupper(), n))  # isort's order
+            lines.append((group, "1" + module, f"from {module} import {', '.join(listed)}"))
+        else:
+            lines += [(group, "0" + name, f"import {name}") for name in imported]
+    lines.sort()
+    groups = [[text for group, _, text in lines if group == number] for number in range(3)]
     return "\n\n".join("\n".join(group) for group in groups if group)
 
 
@@ -539,8 +539,6 @@ def _literal(value: Any) -> str:
     if isinstance(value, time):
         parts = [value.hour, value.minute] + ([value.second] if value.second else [])
         return f"time({', '.join(map(str, parts))})"
-    if isinstance(value, float):
-        return repr(value)
     return repr(value)
 
 

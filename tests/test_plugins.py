@@ -366,3 +366,31 @@ def test_a_misspelt_section_is_still_rejected_when_plugins_are_disabled(tmp_path
 
     with pytest.raises(ConfigError, match="PrivacyManagr"):
         load_configuration({"TRACKWAY_CONFIG": str(config_file)})
+
+
+def test_hook_tracing_env_var_prints_each_call(capsys):
+    traced = load_plugins(environ={"TRACKWAY_LOAD_PLUGINS": "CoreHome,PrivacyManager", "TRACKWAY_TRACE_PLUGINS": "1"})
+    traced.manager.hook.register_routes()
+    assert "trackway hook register_routes" in capsys.readouterr().err
+
+    quiet = load_plugins(environ={"TRACKWAY_LOAD_PLUGINS": "CoreHome,PrivacyManager"})
+    quiet.manager.hook.register_routes()
+    assert "trackway hook" not in capsys.readouterr().err
+
+
+def test_broken_plugin_is_named_at_start_up_and_listed_as_broken():
+    broken = types.ModuleType("tw_broken_import")
+
+    @hookimpl
+    def build_action(request, site, not_a_hook_argument):
+        return None
+
+    broken.build_action = build_action
+    with pytest.raises(PluginLoadError, match=r"(?s)plugin Broken has an invalid hook implementation.*plugin:deactivate Broken"):
+        load_plugins(environ={"TRACKWAY_LOAD_PLUGINS": "CoreHome"}, extra_modules=[("Broken", broken)])
+
+    loaded = load_plugins(environ={"TRACKWAY_LOAD_PLUGINS": "CoreHome"}, extra_modules=[("Broken", broken)],
+                          skip_broken=True)
+    info = loaded.info("Broken")
+    assert not info.enabled and "not_a_hook_argument" in info.error
+    assert not any(impl.plugin_name == "Broken" for impl in loaded.manager.hook.build_action.get_hookimpls())
