@@ -152,9 +152,7 @@ def test_settings_schema_declares_keys_that_hooks_read_back(sandbox):
 
     @hookimpl
     def settings_schema():
-        return {"StaffFilter": {
-            "networks": Setting(["10.0.0.0/8"], "Networks of our own staff: their requests are not tracked."),
-        }}
+        return {"StaffFilter": {"networks": Setting(["10.0.0.0/8"], "Staff networks: their requests are not tracked.")}}
 
     @hookimpl
     def exclusion_reason(request):
@@ -256,9 +254,8 @@ def test_register_routes_serves_a_plugin_route(sandbox):
 
     from core import hookimpl
 
-    def visit_count(request):  # a plain def: Starlette runs it in a thread, so blocking queries are fine
-        idsite = request.path_params["idsite"]
-        db = request.app.state.tracker.db
+    def visit_count(request):  # a plain def runs in a thread pool: it may block on the database
+        db, idsite = request.app.state.tracker.db, request.path_params["idsite"]
         visits = db.table("log_visit")
         with db.engine.connect() as conn:
             count = conn.execute(select(func.count()).select_from(visits).where(visits.c.idsite == idsite)).scalar()
@@ -376,8 +373,6 @@ def test_prepare_request_pseudonymises_the_user_id(sandbox):
             raise InvalidRequest("uid must be a single value")
         request.params["uid"] = hashlib.sha256(b"our-secret-pepper:" + uid.encode()).hexdigest()[:32]
     # end example
-
-    import hashlib
 
     tracker = sandbox.tracker(prepare_request)
     pseudonym = hashlib.sha256(b"our-secret-pepper:alice@example.com").hexdigest()[:32]
@@ -561,8 +556,8 @@ def test_after_request_processed_changes_the_stored_ip(sandbox):
     intranet = add_site(tracker.db, name="Wiki", main_url="http://wiki.internal", type="intranet")
 
     assert track(tracker, remote_addr="192.0.2.10") is TrackResult.TRACKED
-    assert track(tracker, idsite=intranet, url="http://wiki.internal/", remote_addr="192.0.2.10") is TrackResult.TRACKED
-    assert track(tracker, idsite=intranet, url="http://wiki.internal/faq", remote_addr="192.0.2.10") is TrackResult.TRACKED
+    for page in ("http://wiki.internal/", "http://wiki.internal/faq"):
+        assert track(tracker, idsite=intranet, url=page, remote_addr="192.0.2.10") is TrackResult.TRACKED
 
     (shop,) = rows(tracker.db, "log_visit", idsite=SITE)
     (wiki,) = rows(tracker.db, "log_visit", idsite=intranet)
