@@ -2,9 +2,10 @@
 
 Implement a hook by defining a function of the same name, decorated with
 ``core.hookimpl``, in a module registered under the ``trackway.plugins`` entry-point group.
-A plugin may take any subset of a hook's arguments. The hooks are listed in the order they
-run. ``docs/plugin_hooks.md`` describes each one with an example; a test checks that every
-hook here is documented there.
+A plugin may take any subset of a hook's arguments. Start-up hooks come first, then the
+per-request hooks roughly in the order a request meets them; ``docs/plugin_hooks.md`` gives the
+exact order, describes each hook with a tested example, and a test checks that every hook here
+is documented there.
 """
 
 from __future__ import annotations
@@ -57,11 +58,12 @@ def register_routes() -> list[Any]:
 
 
 @hookspec
-def site_attributes(site: "Site", connection: Any) -> dict[str, Any] | None:
+def site_attributes(site: "Site", connection: Any, tracker: "Tracker") -> dict[str, Any] | None:
     """Extra values kept with a site in the tracker cache (goals, for instance).
 
-    Called when a site is loaded into the cache, with a database connection; the returned
-    mapping is merged into ``site.attributes``. Keeps per-request database reads away.
+    Called when a site is loaded into the cache, with a database connection (and the tracker,
+    whose ``db.table(name)`` respects the table prefix); the returned mapping is merged into
+    ``site.attributes``. Keeps per-request database reads away.
     """
 
 

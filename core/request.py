@@ -43,7 +43,9 @@ class TrackingRequest:
         auth_checker: AuthChecker | None = None,
     ) -> None:
         self.params: dict[str, Any] = dict(params)
-        self.headers: Mapping[str, str] = headers or {}
+        # Starlette's headers ignore case; a plain mapping is lower-cased so header() finds names either way.
+        self.headers: Mapping[str, str] = ({k.lower(): v for k, v in headers.items()} if isinstance(headers, dict)
+                                           else headers or {})
         self.remote_addr = remote_addr
         self.received_at = received_at if received_at is not None else _time.time()
         self._token_auth = token_auth

@@ -444,7 +444,7 @@ def _dimension_imports(base_class: str, column: ColumnType) -> list[tuple[str, s
     if base_class != "ConversionDimension":
         names.append(("core", "UNCHANGED"))
     if column.python_type == "datetime":
-        names += [("datetime", "datetime"), ("datetime", "timezone")]
+        names += [("datetime", "UTC"), ("datetime", "datetime")]
     elif column.python_type in ("date", "time"):
         names.append(("datetime", column.python_type))
     return names + _type_imports(column.code)
@@ -460,7 +460,7 @@ def _test_imports(type_: str, column: ColumnType, module: str, class_name: str) 
         names.append(("", "pytest"))
     if column.value_range is not None:
         names.append((module, "MAX_VALUE"))
-    if column.scale:
+    if column.scale is not None:
         names.append((module, "SCALE"))
     if column.max_chars or column.max_bytes:
         names.append((module, "MAX_LENGTH" if column.max_chars else "MAX_BYTES"))
@@ -531,7 +531,7 @@ def _literal(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, datetime):
         parts = [value.year, value.month, value.day, value.hour, value.minute, value.second]
-        while len(parts) > 5 and parts[-1] == 0:
+        while len(parts) > 3 and parts[-1] == 0:
             parts.pop()
         return f"datetime({', '.join(map(str, parts))})"
     if isinstance(value, date):

@@ -14,20 +14,20 @@ from core.db import Database
 class TrackerStatements:
     def __init__(self, db: Database) -> None:
         visit = db.table("log_visit")
-        latest_first = visit.c.visit_last_action_time.desc()
+        latest_first = (visit.c.visit_last_action_time.desc(), visit.c.idvisit.desc())
         by_config = [visit.c.idsite == bindparam("idsite"),
                      visit.c.visit_last_action_time >= bindparam("look_back"),
                      visit.c.visit_last_action_time <= bindparam("look_ahead"),
                      visit.c.config_id == bindparam("config_id")]
         self.visit_by_visitor_id = (select(visit).where(
             visit.c.idsite == bindparam("idsite"), visit.c.visit_last_action_time <= bindparam("look_ahead"),
-            visit.c.idvisitor == bindparam("idvisitor")).order_by(latest_first).limit(1))
-        self.visit_by_config_id = select(visit).where(*by_config).order_by(latest_first).limit(1)
+            visit.c.idvisitor == bindparam("idvisitor")).order_by(*latest_first).limit(1))
+        self.visit_by_config_id = select(visit).where(*by_config).order_by(*latest_first).limit(1)
         self.visit_by_config_id_and_user = self.visit_by_config_id
         if "user_id" in visit.c:
             self.visit_by_config_id_and_user = select(visit).where(
                 *by_config, or_(visit.c.user_id.is_(None), visit.c.user_id == bindparam("user_id"))
-            ).order_by(latest_first).limit(1)
+            ).order_by(*latest_first).limit(1)
         self.insert_visit = insert(visit)
         self.insert_action = insert(db.table("log_link_visit_action"))
         self._visit = visit

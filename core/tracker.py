@@ -118,7 +118,7 @@ class Tracker:
                     f"database does not have; run `trackway core:update` to apply the plugin's migrations")
 
     def _enrich_site(self, site: Site, conn: Connection) -> None:
-        for extra in self.hook.site_attributes(site=site, connection=conn):
+        for extra in self.hook.site_attributes(site=site, connection=conn, tracker=self):
             if extra:
                 site.attributes.update(extra)
         excluded: list[str] = []
@@ -143,7 +143,7 @@ class Tracker:
 
         reason = self.exclusion_reason(request, site)
         if reason is not None:
-            self.hook.request_excluded(request=request, reason=reason)
+            self._notify(self.hook.request_excluded, request=request, reason=reason)
             return TrackResult.EXCLUDED
 
         device = self.hook.device_fingerprint(request=request)
@@ -169,11 +169,18 @@ class Tracker:
         except _Dropped:
             return TrackResult.DROPPED
         self.log_actions.remember(learnt)
-        try:
-            self.hook.request_tracked(context=context)
-        except Exception:  # the request is stored: a follow-up failure must not turn it into an error
-            log.exception("a request_tracked hook failed")
+        self._notify(self.hook.request_tracked, context=context)
         return TrackResult.TRACKED
+
+    @staticmethod
+    def _notify(hook: Any, **kwargs: Any) -> None:
+        """Call every implementation of a notification hook, each on its own: the request's fate
+        is decided, so one plugin's failure is logged and must not keep the others from running."""
+        for impl in reversed(hook.get_hookimpls()):
+            try:
+                impl.function(*(kwargs[name] for name in impl.argnames))
+            except Exception:
+                log.exception("plugin %s failed in %s", impl.plugin_name, hook.name)
 
     def exclusion_reason(self, request: TrackingRequest, site: Site) -> str | None:
         if not request.get_int("rec"):

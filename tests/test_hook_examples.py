@@ -494,9 +494,6 @@ def test_should_force_new_visit_on_a_parameter(sandbox):
     assert second["visitor_count_visits"] == 2
 
 
-@pytest.mark.xfail(strict=True, reason="core/statements.py orders a visitor's visits by visit_last_action_time "
-                   "only: when a new visit starts in the same second as the last action of the previous one, the "
-                   "next request is attached to the older visit (ties need idvisit DESC)")
 def test_a_visit_forced_in_the_same_second_receives_the_next_request(sandbox):
     from core import hookimpl
 

@@ -1,8 +1,9 @@
-"""The {{ cookiecutter.name }} dimension of {{ cookiecutter.plugin }}: {{ cookiecutter.table }}.{{ cookiecutter.column_name }}, {{ cookiecutter.sql }}.
+"""The {{ cookiecutter.name }} dimension of {{ cookiecutter.plugin }}: the {{ cookiecutter.table }}.{{ cookiecutter.column_name }} column.
 
-The value comes from the tracking parameter of the same name (``?{{ cookiecutter.column_name }}=...``). To
-compute it another way, change ``parameter_value`` or the hooks below; the column itself is
-created by ``migrations/{{ cookiecutter.revision }}.py``.
+Its value comes from the tracking parameter of the same name (``?{{ cookiecutter.column_name }}=...``); to compute
+it another way, change ``parameter_value`` or the hooks below.
+
+Column type: {{ cookiecutter.sql }}, created by ``migrations/{{ cookiecutter.revision }}.py``.
 """
 
 {{ cookiecutter.imports }}

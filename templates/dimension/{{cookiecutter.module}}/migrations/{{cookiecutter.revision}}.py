@@ -5,7 +5,7 @@ A visit column is copied into each conversion, so log_conversion gets it too.
 {% endif %}
 
 Revision ID: {{ cookiecutter.revision }}
-Revises: {{ cookiecutter.down_revision if not cookiecutter.first_revision }}
+Revises:{{ "" if cookiecutter.first_revision else " " ~ cookiecutter.down_revision | replace('"', '') }}
 """
 
 {{ cookiecutter.migration_imports }}
@@ -20,7 +20,8 @@ branch_labels = None
 depends_on = None
 {% endif %}
 
-COLUMN = ("{{ cookiecutter.column_name }}", {{ cookiecutter.column_code }}, {{ cookiecutter.column_options }})  # {{ cookiecutter.sql }}
+# {{ cookiecutter.sql }}
+COLUMN = ("{{ cookiecutter.column_name }}", {{ cookiecutter.column_code }}, {{ cookiecutter.column_options }})
 {% if cookiecutter.type == "visit" %}
 TABLES = ["log_visit", "log_conversion"]
 {% else %}

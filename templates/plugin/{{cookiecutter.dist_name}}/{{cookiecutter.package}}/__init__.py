@@ -1,0 +1,1 @@
+"""{{ cookiecutter.plugin }}: a trackway plugin (its hooks are in ``plugin.py``)."""
