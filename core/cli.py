@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select
 
 from core.bootstrap import Configuration, load_configuration, open_database
+from core.commands import CommandContext, CommandError
 from core.db import Database
 from core.options import bump_cache_version, general_salt
 from core.migrate import SchemaError, downgrade
@@ -24,10 +25,6 @@ GOAL_MATCH_ATTRIBUTES = ("url", "title", "file", "external_website", "event_cate
 MAX_SITE_URL_LENGTH = 190
 """site_url.url is VARCHAR(190), Matomo's limit for an indexed utf8mb4 column."""
 GOAL_PATTERN_TYPES = ("contains", "exact", "regex", "greater_than")
-
-
-class CommandError(Exception):
-    """A user error: printed to standard error, exit status 1."""
 
 
 Command = Callable[[argparse.Namespace], None]
@@ -301,18 +298,34 @@ def config_example(args: argparse.Namespace) -> None:
 # -- entry point ---------------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(plugin_commands: Sequence = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="trackway", description="trackway: a Matomo-compatible tracking server")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (run, configure, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
         configure(p)
         p.set_defaults(run=run)
+    for extra in plugin_commands:
+        if extra.name in COMMANDS:
+            continue  # a plugin cannot replace a core command
+        p = sub.add_parser(extra.name, help=extra.help, description=extra.help)
+        extra.configure(p)
+        p.set_defaults(run=lambda args, extra=extra: extra.run(args, CommandContext(load_configuration())))
     return parser
 
 
+def _plugin_commands() -> list:
+    """Commands of the enabled plugins. A configuration that does not load yields none here:
+    the command the user runs then reports the problem itself."""
+    try:
+        plugins = load_configuration(skip_broken_plugins=True).plugins
+    except (ConfigError, PluginLoadError):
+        return []
+    return [command for commands in plugins.manager.hook.register_commands() for command in commands or ()]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(_plugin_commands()).parse_args(argv)
     try:
         args.run(args)
     except (CommandError, ConfigError, PluginLoadError, SchemaError) as exc:

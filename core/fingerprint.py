@@ -74,7 +74,8 @@ def config_id(request: TrackingRequest, device: Mapping[str, Any] | None, *, gen
         device.get("browser") or "UNK",
         device.get("browser_version") or "",
         "".join(flags),
-        request.ip,
+        # the masked address as raw bytes when enrichment must not use the full one (as Matomo does)
+        request.ip if request.enrichment_ip_bytes is None else request.enrichment_ip_bytes.decode("latin-1"),
         browser_language_code(request.browser_language)[:20],
         general_salt,
         daily_salt or "",

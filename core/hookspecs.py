@@ -137,3 +137,11 @@ def request_tracked(context: "TrackingContext") -> None:
 @hookspec
 def request_excluded(request: "TrackingRequest", reason: str) -> None:
     """A request was excluded for ``reason``; nothing was stored."""
+
+
+# -- console -----------------------------------------------------------------
+
+
+@hookspec
+def register_commands() -> list[Any]:
+    """Console commands (``core.ConsoleCommand``) the plugin adds to ``trackway``."""

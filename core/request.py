@@ -53,6 +53,9 @@ class TrackingRequest:
         self._auth_checker = auth_checker
         self.extra: dict[str, Any] = {}
         """Scratch space for plugins: results computed once per request (device, location, ...)."""
+        self.enrichment_ip_bytes: bytes | None = None
+        """Set by a privacy plugin to the masked IP when enrichment (config id, geolocation) must
+        not see the full one."""
 
     @property
     def settings(self) -> Any:
@@ -159,6 +162,13 @@ class TrackingRequest:
     @cached_property
     def ip_bytes(self) -> bytes:
         return ipaddress.ip_address(self.ip).packed
+
+    @property
+    def enrichment_ip(self) -> str:
+        """The IP that enrichment may use: the full one, unless privacy settings ask for the masked one."""
+        if self.enrichment_ip_bytes is None:
+            return self.ip
+        return str(ipaddress.ip_address(self.enrichment_ip_bytes))
 
     @cached_property
     def user_agent(self) -> str:

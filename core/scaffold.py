@@ -506,7 +506,7 @@ def _sample(column: ColumnType) -> tuple[str, str]:
     if column.kind == "int":
         candidates = [("42", 42), ("7", 7)]
     elif column.kind == "float":
-        candidates = [("2.5", 2.5), ("0.5", 0.5), ("0.25", 0.25), ("3", 3.0), ("1", 1.0)]
+        candidates = [("2.5", 2.5), ("0.5", 0.5), ("0.25", 0.25), ("0.1", 0.1), ("3", 3.0), ("1", 1.0)]
         if column.scale is not None:
             low, high = column.value_range or (0, 0)
             candidates = [(p, v) for p, v in candidates if round(v, column.scale) == v and low <= v <= high]
@@ -521,7 +521,7 @@ def _sample(column: ColumnType) -> tuple[str, str]:
         limit = column.max_chars or column.max_bytes or 6
         texts = [text[:limit] for text in ("sample", "other", "xyz")]
         candidates = [(t, t.encode() if column.kind == "bytes" else t) for t in texts]
-    param, value = next((p, v) for p, v in candidates if v != column.default)
+    param, value = next(((p, v) for p, v in candidates if v != column.default), candidates[0])
     return param, _literal(value)
 
 

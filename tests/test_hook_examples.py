@@ -668,3 +668,52 @@ def test_request_excluded_counts_the_reasons(sandbox):
 
     assert excluded == {"rec_missing": 1, "do_not_track": 2}
     assert len(rows(tracker.db, "log_visit")) == 1
+
+
+# -- console -----------------------------------------------------------------------------------------
+
+
+# example: register_commands
+from sqlalchemy import func, select
+
+from core import CommandError, ConsoleCommand, hookimpl
+
+
+def count_visits(args, context):
+    db = context.database()
+    visits = db.table("log_visit")
+    with db.engine.connect() as conn:
+        if conn.execute(select(db.table("site").c.idsite).where(db.table("site").c.idsite == args.idsite)).first() is None:
+            raise CommandError(f"site {args.idsite} does not exist")
+        print(conn.execute(select(func.count()).select_from(visits).where(visits.c.idsite == args.idsite)).scalar())
+
+
+@hookimpl
+def register_commands():
+    return [ConsoleCommand("visits:count", "print how many visits a site has", count_visits,
+                           configure=lambda parser: parser.add_argument("--idsite", type=int, required=True))]
+# end example
+
+
+def test_register_commands_adds_a_console_command(tmp_path, capsys, monkeypatch):
+    from core import cli
+
+    env = {"TRACKWAY_LOAD_PLUGINS": BUNDLED, "TRACKWAY_DATABASE_URL": f"sqlite:///{tmp_path / 'commands.db'}",
+           "TRACKWAY_CONFIG": str(tmp_path / "none.toml")}
+    (tmp_path / "none.toml").write_text("")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)  # the command loads the configuration the way the console does
+    plugins = load_plugins(environ=env, extra_modules=[("Example", as_plugin("trackway_commands", register_commands))])
+    config = Configuration(load_settings(full_schema(plugins), {}, environ=env), plugins, env)
+    tracker = Tracker(config.settings, open_database(config, migrate=True), config.plugins)
+    add_site(tracker.db)
+    tracker.track(tracker.new_request({"idsite": "1", "rec": "1", "url": "http://shop.test/"}))
+    tracker.close()
+    parser = cli.build_parser([command for group in plugins.manager.hook.register_commands() for command in group])
+
+    counted = parser.parse_args(["visits:count", "--idsite", "1"])
+    counted.run(counted)
+    assert capsys.readouterr().out.strip() == "1"
+    missing = parser.parse_args(["visits:count", "--idsite", "9"])
+    with pytest.raises(CommandError, match="site 9 does not exist"):
+        missing.run(missing)

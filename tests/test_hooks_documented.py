@@ -16,7 +16,8 @@ from core import hookspecs
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "plugin_hooks.md"
-EXAMPLES = ROOT / "tests" / "test_hook_examples.py"
+EXAMPLE_FILES = sorted((ROOT / "tests").glob("test_hook_examples*.py"))
+"""tests/test_hook_examples.py, and test_hook_examples_<topic>.py files beside it."""
 HOOKS = [name for name, obj in inspect.getmembers(hookspecs, inspect.isfunction)
          if hasattr(obj, "trackway_spec")]
 
@@ -31,18 +32,20 @@ def normal(code: str) -> str:
 
 def example_blocks() -> list[tuple[str, str]]:
     """(hook, code) for every marked block of the examples module, in file order."""
-    blocks, hook, lines = [], None, []
-    for number, line in enumerate(EXAMPLES.read_text().splitlines(), 1):
-        if _START.match(line):
-            assert hook is None, f"test_hook_examples.py:{number}: example inside the example of {hook}"
-            hook, lines = _START.match(line).group(1), []
-        elif _END.match(line):
-            assert hook is not None, f"test_hook_examples.py:{number}: '# end example' without a start"
-            blocks.append((hook, normal("\n".join(lines))))
-            hook = None
-        elif hook is not None:
-            lines.append(line)
-    assert hook is None, f"test_hook_examples.py: the example of {hook} has no '# end example'"
+    blocks = []
+    for path in EXAMPLE_FILES:
+        hook, lines = None, []
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if _START.match(line):
+                assert hook is None, f"{path.name}:{number}: example inside the example of {hook}"
+                hook, lines = _START.match(line).group(1), []
+            elif _END.match(line):
+                assert hook is not None, f"{path.name}:{number}: '# end example' without a start"
+                blocks.append((hook, normal("\n".join(lines))))
+                hook = None
+            elif hook is not None:
+                lines.append(line)
+        assert hook is None, f"{path.name}: the example of {hook} has no '# end example'"
     return blocks
 
 

@@ -46,3 +46,25 @@ def test_serve_refuses_to_start_with_an_unknown_setting(trackway_env, tmp_path):
 
     assert completed.returncode != 0
     assert "visit_standard_lenght" in completed.stderr and "visit_standard_length" in completed.stderr
+
+
+def test_anonymized_ip_for_enrichment_makes_neighbouring_addresses_one_visitor(trackway_env, server, db, site, tmp_path):
+    env = {**trackway_env, "TRACKWAY_GENERAL__PROXY_CLIENT_HEADERS": "X-Forwarded-For",
+           "TRACKWAY_PRIVACYMANAGER__USE_ANONYMIZED_IP_FOR_VISIT_ENRICHMENT": "true"}
+    with running_server(env, tmp_path) as masked:
+        for address in ("198.51.100.1", "198.51.100.200"):  # equal once the last 2 bytes are masked
+            masked.track(params={"idsite": site, "rec": 1, "url": "http://shop.test/"},
+                         headers={"X-Forwarded-For": address})
+
+    (visit,) = db.visits(site)
+    assert visit["visit_total_actions"] == 2
+
+
+def test_full_ips_make_neighbouring_addresses_two_visitors(trackway_env, server, db, site, tmp_path):
+    env = {**trackway_env, "TRACKWAY_GENERAL__PROXY_CLIENT_HEADERS": "X-Forwarded-For"}
+    with running_server(env, tmp_path) as unmasked:
+        for address in ("198.51.100.1", "198.51.100.200"):
+            unmasked.track(params={"idsite": site, "rec": 1, "url": "http://shop.test/"},
+                           headers={"X-Forwarded-For": address})
+
+    assert len(db.visits(site)) == 2

@@ -19,6 +19,14 @@ def settings_schema():
 
 
 @hookimpl
+def prepare_request(request):
+    """With use_anonymized_ip_for_visit_enrichment, the config id and geolocation see the masked IP."""
+    settings = request.settings.section("PrivacyManager")
+    if settings["ip_anonymization_enabled"] and settings["use_anonymized_ip_for_visit_enrichment"]:
+        request.enrichment_ip_bytes = mask_ip(request.ip_bytes, settings["ip_address_mask_length"])
+
+
+@hookimpl
 def after_request_processed(context):
     """Mask the stored IP after exclusions and the config id used the full one."""
     settings = context.request.settings.section("PrivacyManager")
