@@ -35,9 +35,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 
+from core.plugins import bundled_plugin_names
+
 ROOT = Path(__file__).resolve().parent.parent
 LUA_SCRIPT = ROOT / "bench" / "pageviews.lua"
-PLUGINS = "CoreHome,Actions,PrivacyManager"
+PLUGINS = ",".join(bundled_plugin_names())
 SITE_URL = "https://bench.example.com"
 WARMUP_SECONDS = 2
 WRK_TIMEOUT = "10s"  # trackway's visitor lock waits up to 10 s; a request slower than that is an error

@@ -279,6 +279,86 @@ def plugin_downgrade(args: argparse.Namespace) -> None:
           f"(pip uninstall {info.distribution or '<its distribution>'}).")
 
 
+# -- scaffolding ---------------------------------------------------------------------------------
+
+
+def _ask(label: str, value: str | None, check=None) -> str:
+    """``value`` when given; otherwise ask in a terminal (again until ``check`` accepts the answer)."""
+    if value:
+        return value
+    while True:
+        answer = input(f"{label}: ").strip()
+        try:
+            if not answer:
+                raise CommandError(f"{label} is required")
+            if check is not None:
+                check(answer)
+            return answer
+        except (CommandError, ValueError) as exc:
+            print(f"  {exc}", file=sys.stderr)
+
+
+def _require_terminal_or(args: argparse.Namespace, options: dict[str, str]) -> None:
+    missing = [flag for attribute, flag in options.items() if not getattr(args, attribute)]
+    if missing and not sys.stdin.isatty():
+        raise CommandError(f"missing {', '.join(missing)} (not asked for: standard input is not a terminal)")
+
+
+def _generate_plugin_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--name", help="the plugin's name in CamelCase, e.g. ShopExtras")
+    p.add_argument("--directory", default=".", help="where to create the plugin's folder (default: here)")
+
+
+@command("generate:plugin", "scaffold an installable plugin package; prints its folder")(_generate_plugin_args)
+def generate_plugin(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from core import scaffold
+
+    _require_terminal_or(args, {"name": "--name"})
+    name = _ask("Plugin name (CamelCase)", args.name)
+    folder = scaffold.generate_plugin(name, Path(args.directory))
+    print(f"Created plugin {name}. Install it with `pip install -e {folder}`, then add a dimension with "
+          f"`trackway generate:dimension --plugin {name}`.")
+    print(folder)
+
+
+def _generate_dimension_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--plugin", help="the plugin (as plugin:list shows it) that gets the dimension")
+    p.add_argument("--type", choices=["visit", "action", "conversion"])
+    p.add_argument("--name", help='the dimension\'s human name: letters, digits and spaces, e.g. "Shop Segment"')
+    p.add_argument("--column-name", help="the column to add, e.g. shop_segment")
+    p.add_argument("--column-type", help='SQL type, e.g. "VARCHAR(255)" or "INT UNSIGNED"')
+
+
+@command("generate:dimension", "scaffold a dimension, its Alembic migration and its test in a plugin")(
+    _generate_dimension_args)
+def generate_dimension(args: argparse.Namespace) -> None:
+    from core import scaffold
+
+    _require_terminal_or(args, {"plugin": "--plugin", "type": "--type", "name": "--name",
+                                "column_name": "--column-name", "column_type": "--column-type"})
+    config = load_configuration(skip_broken_plugins=True)
+    plugin_name = _ask("Plugin", args.plugin, lambda answer: _installed_plugin(config, answer))
+    plugin = _installed_plugin(config, plugin_name)
+    type_ = _ask("Type (visit, action, conversion)", args.type, lambda answer: _one_of(answer, scaffold.DIMENSION_TYPES))
+    name = _ask("Dimension name (letters, digits, spaces)", args.name)
+    column_name = _ask("Column name", args.column_name)
+    column_type = _ask(f"Column type ({scaffold.ACCEPTED_TYPES})", args.column_type,
+                       lambda answer: scaffold.parse_column_type(answer))
+    db = _database(config)
+    created = scaffold.generate_dimension(plugin, type=type_, name=name, column_name=column_name,
+                                          column_type=column_type, existing_columns=db.columns)
+    for path in created:
+        print(path)
+    print("Run `trackway core:update` (or restart `trackway serve`) to add the column.")
+
+
+def _one_of(answer: str, choices) -> None:
+    if answer not in choices:
+        raise CommandError(f"use one of {', '.join(choices)}")
+
+
 @command("cache:clear", "drop the tracker cache in every running tracker process")(lambda p: None)
 def cache_clear(args: argparse.Namespace) -> None:
     config = load_configuration()

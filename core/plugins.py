@@ -52,11 +52,12 @@ class PluginInfo:
 
         Known for disabled plugins too (without importing them), so the revisions they once
         applied can still be located."""
-        origin = getattr(self.module, "__file__", None) if self.module is not None else _module_origin(self.module_name)
+        origin = getattr(self.module, "__file__", None) if self.module is not None else module_origin(self.module_name)
         if not origin:
             return None
         folder = Path(origin).resolve().parent / "migrations"
-        return folder if folder.is_dir() else None
+        # a new plugin's folder may hold no revision yet: then there is no branch to migrate
+        return folder if folder.is_dir() and any(folder.glob("*.py")) else None
 
 
 @dataclass
@@ -82,6 +83,11 @@ def discover(environ: dict[str, str] | None = None) -> list[EntryPoint]:
     """Every registered plugin entry point, bundled first, each group in name order."""
     found = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
     return sorted(found.values(), key=lambda ep: (not _is_bundled(ep), ep.name.lower()))
+
+
+def bundled_plugin_names() -> list[str]:
+    """The names of the plugins trackway itself ships, in load order (for hermetic test runs)."""
+    return [ep.name for ep in discover() if _is_bundled(ep)]
 
 
 def load_plugins(disabled: Iterable[str] = (), environ: dict[str, str] | None = None,
@@ -152,7 +158,7 @@ def _set_broken(info: PluginInfo, message: str) -> None:
     log.warning("skipping broken %s", message)
 
 
-def _module_origin(module_name: str) -> str | None:
+def module_origin(module_name: str) -> str | None:
     """Where a module's file is, found without running the module (its parent packages do run)."""
     try:
         spec = importlib.util.find_spec(module_name.split(":", 1)[0])

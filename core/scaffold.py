@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import core
-from core.plugins import PluginInfo, _module_origin
+from core.commands import CommandError
+from core.plugins import PluginInfo, module_origin
 
 TEMPLATES_DIR = Path(core.__file__).resolve().parent.parent / "templates"
 DIMENSION_TYPES = {"visit": ("VisitDimension", "log_visit"),
@@ -30,7 +31,7 @@ DIMENSION_TYPES = {"visit": ("VisitDimension", "log_visit"),
 MAX_COLUMN_NAME = 64  # MySQL's limit on identifiers
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(CommandError):
     """A user error; the message says what to do."""
 
 
@@ -250,7 +251,7 @@ def _check_plugin_name(name: str) -> str:
         raise ScaffoldError(f"plugin name {name!r}: use CamelCase letters and digits starting with a capital "
                             "letter, e.g. ShopExtras")
     snake = snake_case(name)
-    if keyword.iskeyword(snake) or snake in sys.stdlib_module_names or _module_origin(snake) is not None:
+    if keyword.iskeyword(snake) or snake in sys.stdlib_module_names or module_origin(snake) is not None:
         raise ScaffoldError(f"plugin name {name!r}: a Python module named {snake!r} already exists; choose another "
                             "name")
     return snake
@@ -285,7 +286,7 @@ def plugin_package_dir(plugin: PluginInfo) -> Path:
 def _plugin_package(plugin: PluginInfo) -> tuple[str, Path]:
     """(dotted package name, folder) of the package that holds the plugin's module."""
     module_name = plugin.module_name.split(":", 1)[0]
-    origin = getattr(plugin.module, "__file__", None) if plugin.module is not None else _module_origin(module_name)
+    origin = getattr(plugin.module, "__file__", None) if plugin.module is not None else module_origin(module_name)
     if not origin:
         raise ScaffoldError(f"cannot find the files of plugin {plugin.name} (module {module_name}); is it installed?")
     path = Path(origin).resolve()

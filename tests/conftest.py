@@ -19,10 +19,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from core.plugins import bundled_plugin_names
 from tests.helpers import Console, Server, TrackwayDb, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_PLUGINS = "CoreHome,Actions,PrivacyManager"
+BUNDLED_PLUGINS = ",".join(bundled_plugin_names())
+"""The hermetic plugin set of the suite: trackway's own plugins, none installed by anyone else."""
 
 
 @pytest.fixture(scope="session")

@@ -4,19 +4,19 @@ import tomllib
 from pathlib import Path
 
 from core.bootstrap import full_schema
-from core.plugins import load_plugins
+from core.plugins import bundled_plugin_names, load_plugins
 from core.settings import load_settings, render_example_config
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config" / "config.example.toml"
 
 
 def bundled_schema():
-    return full_schema(load_plugins(environ={"TRACKWAY_LOAD_PLUGINS": "CoreHome,Actions,PrivacyManager"}))
+    return full_schema(load_plugins(environ={"TRACKWAY_LOAD_PLUGINS": ",".join(bundled_plugin_names())}))
 
 
 def test_example_file_is_up_to_date():
     assert EXAMPLE.read_text() == render_example_config(bundled_schema()), (
-        "regenerate it: TRACKWAY_LOAD_PLUGINS=CoreHome,Actions,PrivacyManager python console.py config:example "
+        "regenerate it, with no third-party plugin installed: python console.py config:example "
         "> config/config.example.toml")
 
 

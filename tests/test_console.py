@@ -40,7 +40,7 @@ CONTRACT_COMMANDS = {
     "scheduled-tasks:run": (),
     "cache:clear": (),
 }
-NOT_YET_IMPLEMENTED = {"plugin:activate", "plugin:deactivate", "generate:dimension", "scheduled-tasks:run"}
+NOT_YET_IMPLEMENTED = {"scheduled-tasks:run"}
 """Contract commands that later work (plugins, scheduled tasks) adds; their tests come with them."""
 
 

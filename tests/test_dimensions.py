@@ -6,9 +6,9 @@ import pytest
 
 from core import UNCHANGED, Increment, VisitDimension
 from core.dimensions import DimensionCycleError, sort_visit_dimensions
-from core.plugins import load_plugins
+from core.plugins import bundled_plugin_names, load_plugins
 
-BUNDLED = {"TRACKWAY_LOAD_PLUGINS": "CoreHome,Actions,PrivacyManager"}
+BUNDLED = {"TRACKWAY_LOAD_PLUGINS": ",".join(bundled_plugin_names())}
 
 
 def dimension(class_name: str, column: str, requires: tuple[str, ...] = ()) -> VisitDimension:

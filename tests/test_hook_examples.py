@@ -31,11 +31,11 @@ from core import TrackingError
 from core.app import create_app
 from core.bootstrap import Configuration, full_schema, open_database
 from core.db import Database
-from core.plugins import load_plugins
+from core.plugins import bundled_plugin_names, load_plugins
 from core.settings import ConfigError, load_settings
 from core.tracker import Tracker, TrackResult
 
-BUNDLED = "CoreHome,Actions,PrivacyManager"
+BUNDLED = ",".join(bundled_plugin_names())
 SITE = 1
 """The site every test database starts with (the first row of a fresh ``site`` table)."""
 VISITOR_A = "a1b2c3d4e5f60718"

@@ -22,12 +22,12 @@ import tests.fixtures.plugins.sample_plugin as sample_plugin
 from core.bootstrap import Configuration, full_schema, load_configuration, open_database
 from core.dimensions import Dimension
 from core.migrate import downgrade, pending_heads, upgrade
-from core.plugins import load_plugins
+from core.plugins import bundled_plugin_names, load_plugins
 from core.settings import load_settings
 from core.tracker import DimensionSetupError, Tracker, TrackResult
 from tests.helpers import scratch_database
 
-BUNDLED = "CoreHome,Actions,PrivacyManager"
+BUNDLED = ",".join(bundled_plugin_names())
 CONTRACT_TABLES = ("log_visit", "log_link_visit_action", "log_action", "log_conversion", "log_conversion_item",
                    "site", "site_url", "goal", "option", "tracking_failure", "alembic_version")
 SERVER_URL = os.environ.get("TRACKWAY_TEST_DATABASE_URL", "").strip()

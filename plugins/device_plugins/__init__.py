@@ -1,0 +1,1 @@
+"""DevicePlugins: The browser features the visitor's browser reports (cookies, PDF, ...)."""

@@ -1,0 +1,1 @@
+"""DevicePlugins's hook implementations."""

@@ -1,0 +1,1 @@
+"""DevicesDetection's hook implementations."""

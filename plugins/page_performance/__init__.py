@@ -1,0 +1,1 @@
+"""PagePerformance: Page load timings sent with page views."""

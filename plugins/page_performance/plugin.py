@@ -1,0 +1,1 @@
+"""PagePerformance's hook implementations."""

@@ -1,0 +1,1 @@
+"""Referrers's hook implementations."""

@@ -1,0 +1,1 @@
+"""Resolution: The visitor's screen resolution."""

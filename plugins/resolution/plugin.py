@@ -1,0 +1,1 @@
+"""Resolution's hook implementations."""

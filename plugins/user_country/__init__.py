@@ -1,0 +1,1 @@
+"""UserCountry: Where the visitor is: country, region, city, from a location provider."""

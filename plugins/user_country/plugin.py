@@ -1,0 +1,1 @@
+"""UserCountry's hook implementations."""

@@ -1,0 +1,1 @@
+"""UserLanguage: The visitor's browser language."""

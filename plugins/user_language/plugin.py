@@ -1,0 +1,1 @@
+"""UserLanguage's hook implementations."""

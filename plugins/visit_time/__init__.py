@@ -1,0 +1,1 @@
+"""VisitTime: The visitor's local time."""

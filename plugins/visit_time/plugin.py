@@ -1,0 +1,1 @@
+"""VisitTime's hook implementations."""

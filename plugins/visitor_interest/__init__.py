@@ -1,0 +1,1 @@
+"""VisitorInterest: How long since the visitor's previous visit."""

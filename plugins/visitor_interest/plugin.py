@@ -1,0 +1,1 @@
+"""VisitorInterest's hook implementations."""
