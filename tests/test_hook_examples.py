@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 with warnings.catch_warnings():  # Starlette 1.x announces a move from httpx to httpx2 for its TestClient
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
