@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -46,6 +47,10 @@ class Action:
     """
 
     kind: ClassVar[str] = "action"
+    priority: ClassVar[int] = 0
+    """When several plugins build an action for one request, the highest priority wins. Matomo's
+    order: download 50 > outlink 40 > event 30 > content 20 > site search 10 > other plugins'
+    kinds 0 > the page view, built for any request, -1."""
     type: int
     url: str = ""
     """The normalised URL, with its prefix (``https://...``)."""
@@ -59,3 +64,12 @@ class Action:
     def id_of(self, column: str) -> int | None:
         """The resolved ``log_action`` id of ``column``; ``None`` when the action has no such name."""
         return self.ids.get(column)
+
+
+def choose_action(candidates: Iterable["Action | None"]) -> Action | None:
+    """The candidate with the highest priority (the first of equals), or None when there is none."""
+    best: Action | None = None
+    for candidate in candidates:
+        if candidate is not None and (best is None or candidate.priority > best.priority):
+            best = candidate
+    return best

@@ -96,12 +96,14 @@ def device_fingerprint(request: "TrackingRequest") -> dict[str, Any] | None:
     "browser_version": "120.0", "is_internet_explorer": False}``. ``None`` means unknown (``UNK``)."""
 
 
-@hookspec(firstresult=True)
+@hookspec
 def build_action(request: "TrackingRequest", site: "Site") -> "Action | None":
-    """Turn the request into an ``Action`` (page view, download, event, ...).
+    """The ``Action`` this plugin sees in the request (page view, download, event, ...), or None.
 
-    The first plugin that returns one wins; order plugins with ``tryfirst``/``trylast``. A
-    request no plugin claims records no action.
+    Every plugin may answer; the action with the highest ``priority`` wins (Matomo's order:
+    download > outlink > event > content > site search > other kinds > page view). A request
+    with ``ca=1`` that only the page view would take is refused; one with no action at all
+    (a goal-only request, say) records no action row.
     """
 
 
@@ -145,3 +147,26 @@ def request_excluded(request: "TrackingRequest", reason: str) -> None:
 @hookspec
 def register_commands() -> list[Any]:
     """Console commands (``core.ConsoleCommand``) the plugin adds to ``trackway``."""
+
+
+# -- location (UserCountry) --------------------------------------------------------------------
+
+
+@hookspec
+def register_location_providers() -> list[type] | None:
+    """``core.LocationProvider`` subclasses; ``[UserCountry] location_provider`` picks one by its ``id``."""
+
+
+# -- Referrers ---------------------------------------------------------------------------------
+
+
+@hookspec
+def referrer_search_engines() -> list[dict[str, Any]] | None:
+    """Search engines to recognise in referrer URLs, in addition to the bundled list:
+    ``[{"name": ..., "hosts": [...], "keyword_parameters": [...]}]``. Read once per process."""
+
+
+@hookspec
+def referrer_social_networks() -> list[dict[str, Any]] | None:
+    """Social networks to recognise in referrer URLs, in addition to the bundled list:
+    ``[{"name": ..., "hosts": [...]}]``. Read once per process."""

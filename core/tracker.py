@@ -14,11 +14,12 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from core.action import Action, ActionName
+from core.action import Action, ActionName, choose_action
 from core.context import TrackingContext
 from core.db import Database
 from core.dimensions import (ActionDimension, ConversionDimension, Increment, UNCHANGED, VisitDimension,
                              sort_visit_dimensions)
+from core.errors import InvalidRequest
 from core.fingerprint import DailySalts, config_id
 from core.log_action import LogActionStore
 from core.options import cache_version, general_salt
@@ -148,7 +149,7 @@ class Tracker:
 
         device = self.hook.device_fingerprint(request=request)
         configuration_id = self._config_id(request, site, device)
-        action = self.hook.build_action(request=request, site=site)
+        action = self.choose_action(request, site)
 
         lock_keys = [f"visitor:{site.idsite}:{configuration_id.hex()}"]
         if visitor_id is not None:
@@ -186,6 +187,16 @@ class Tracker:
         if not request.get_int("rec"):
             return "rec_missing"
         return self.hook.exclusion_reason(request=request, site=site)
+
+    def choose_action(self, request: TrackingRequest, site: Site) -> Action | None:
+        """The highest-priority action the plugins build; ``ca=1`` (a custom action) may not fall
+        back to the page view. Matomo answers that case with a plain 500; we answer 400, since the
+        request, not the server, is at fault."""
+        action = choose_action(self.hook.build_action(request=request, site=site))
+        if request.get_int("ca") == 1 and (action is None or action.priority < 0):
+            raise InvalidRequest("The request was meant to track a custom action (ca=1), but no plugin handles it: "
+                                 "send e_c and e_a for an event, c_n for a content, or drop ca=1.")
+        return action
 
     def _config_id(self, request: TrackingRequest, site: Site, device: dict | None) -> bytes:
         daily = None

@@ -65,11 +65,11 @@ class Sandbox:
         self._trackers: list[Tracker] = []
         self._databases: list[Database] = []
 
-    def config(self, *hooks, helpers=(), settings=None) -> Configuration:
-        """Bundled plugins, plus ``Example`` (the hooks under test) and ``Helper`` (test-only hooks),
-        on a database file of its own."""
+    def config(self, *hooks, helpers=(), settings=None, without=()) -> Configuration:
+        """Bundled plugins (but those named in ``without``), plus ``Example`` (the hooks under test)
+        and ``Helper`` (test-only hooks), on a database file of its own."""
         number = next(self._numbers)
-        env = {"TRACKWAY_LOAD_PLUGINS": BUNDLED,
+        env = {"TRACKWAY_LOAD_PLUGINS": ",".join(name for name in BUNDLED.split(",") if name not in without),
                "TRACKWAY_DATABASE_URL": f"sqlite:///{self.tmp_path / f'trackway-{number}.db'}"}
         extra = []
         if hooks:
@@ -86,8 +86,8 @@ class Sandbox:
         add_site(db)
         return db
 
-    def tracker(self, *hooks, helpers=(), settings=None) -> Tracker:
-        config = self.config(*hooks, helpers=helpers, settings=settings)
+    def tracker(self, *hooks, helpers=(), settings=None, without=()) -> Tracker:
+        config = self.config(*hooks, helpers=helpers, settings=settings, without=without)
         tracker = Tracker(config.settings, self.database(config), config.plugins)
         self._trackers.append(tracker)
         return tracker
@@ -351,7 +351,7 @@ def test_excluded_query_parameters_are_stripped_from_stored_urls(sandbox):
     (action,) = rows(tracker.db, "log_link_visit_action")
     name, _ = action_name(tracker.db, action["idaction_url"])
     assert name == "shop.test/shoes?color=red"
-    assert tracker.sites.get(SITE).attributes["excluded_query_parameters"] == ["ref", "partner_id"]
+    assert {"ref", "partner_id"} <= set(tracker.sites.get(SITE).attributes["excluded_query_parameters"])
 
 
 # -- per request -----------------------------------------------------------------------------------
@@ -437,10 +437,10 @@ def test_device_fingerprint_tells_devices_apart(sandbox):
             assert track(tracker, ua=agent) is TrackResult.TRACKED
         return rows(tracker.db, "log_visit")
 
-    without = visits_of_two_devices(sandbox.tracker())
+    without = visits_of_two_devices(sandbox.tracker(without=("DevicesDetection",)))
     assert len(without) == 1  # both devices are UNK/UNK: one config id, one visit
 
-    with_plugin = visits_of_two_devices(sandbox.tracker(device_fingerprint))
+    with_plugin = visits_of_two_devices(sandbox.tracker(device_fingerprint, without=("DevicesDetection",)))
     assert len(with_plugin) == 2
     assert with_plugin[0]["config_id"] != with_plugin[1]["config_id"]
 
@@ -450,12 +450,12 @@ def test_build_action_claims_its_own_requests_before_the_page_view(sandbox):
     from core import Action, ActionName, ActionType, hookimpl
 
     class PingTest(Action):
-        kind = "ping-test"
+        kind = "ping-test"  # priority 0: above the page view (-1), below Matomo's own kinds
 
-    @hookimpl(tryfirst=True)
+    @hookimpl
     def build_action(request, site):
         if request.get_raw("kind") != "ping-test":
-            return None  # not ours: the next implementation decides (Actions, trylast, makes a page view)
+            return None  # not ours: another kind, or the page view, takes the request
         probe = ActionName("ping-test/" + (request.get_str("probe") or "unnamed"), ActionType.EVENT_CATEGORY)
         return PingTest(type=ActionType.EVENT_CATEGORY, names={"idaction_name": probe})
     # end example

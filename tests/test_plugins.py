@@ -9,6 +9,7 @@ import pytest
 
 import core
 from core import Action, ActionType, Setting, Site, TrackingRequest, hookimpl
+from core.action import choose_action
 from core.bootstrap import full_schema, load_configuration
 from core.plugins import ENTRY_POINT_GROUP, PluginLoadError, load_plugins
 from core.settings import ConfigError, load_settings
@@ -250,51 +251,57 @@ def build_request(plugins) -> TrackingRequest:
     return TrackingRequest({"idsite": "1", "rec": "1", "url": "http://shop.test/basket"}, settings=settings_for(plugins))
 
 
-def test_without_other_plugins_actions_builds_a_page_view():
-    plugins = load_plugins(environ=BUNDLED)
+def chosen_action(plugins, **params):
+    """The action the tracker would record: the highest-priority candidate of build_action."""
+    request = build_request(plugins)
+    request.params.update(params)
+    return choose_action(plugins.manager.hook.build_action(request=request, site=make_site()))
 
-    action = plugins.manager.hook.build_action(request=build_request(plugins), site=make_site())
+
+def test_without_other_plugins_actions_builds_a_page_view():
+    action = chosen_action(load_plugins(environ=BUNDLED))
 
     assert action.kind == "pageview"
     assert action.type == ActionType.PAGE_URL
     assert action.url == "http://shop.test/basket"
 
 
-def test_a_tryfirst_build_action_wins_over_the_page_view():
-    @hookimpl(tryfirst=True)
+def test_a_plugin_kind_wins_over_the_page_view_and_the_higher_priority_wins():
+    @hookimpl
     def build_action(request, site):
         return Purchase(type=ActionType.EVENT_CATEGORY, url=request.get_raw("url"))
 
-    class Outlink(Action):
-        kind = "outlink"
+    class Download(Action):
+        kind = "download"
+        priority = 50
 
-    def plain_build_action(request, site):
-        return Outlink(type=ActionType.OUTLINK, url=request.get_raw("url"))
+    @hookimpl
+    def build_download(request, site):
+        return Download(type=ActionType.DOWNLOAD, url=request.get_raw("download")) if request.has("download") else None
 
-    plain = types.ModuleType("tw_plain")
-    plain.build_action = hookimpl(plain_build_action)
-    # pluggy calls the plugin registered last first; tryfirst must beat that too
+    downloads = types.ModuleType("tw_downloads")
+    downloads.build_action = build_download
     plugins = load_plugins(environ=BUNDLED, extra_modules=[("Purchases", plugin_module("tw_purchases", build_action)),
-                                                           ("Plain", plain)])
+                                                           ("Downloads", downloads)])
 
-    action = plugins.manager.hook.build_action(request=build_request(plugins), site=make_site())
-
-    assert isinstance(action, Purchase)
-    assert action.kind == "purchase"
-    assert action.url == "http://shop.test/basket"
+    purchase = chosen_action(plugins)
+    assert isinstance(purchase, Purchase) and purchase.url == "http://shop.test/basket"
+    download = chosen_action(plugins, download="http://shop.test/catalog.pdf")
+    assert download.kind == "download" and download.url == "http://shop.test/catalog.pdf"
 
 
 def test_a_build_action_returning_none_leaves_the_page_view():
     calls = []
 
-    @hookimpl(tryfirst=True)
+    @hookimpl
     def build_action(request, site):
         calls.append(site.idsite)
         return None
 
     plugins = load_plugins(environ=BUNDLED, extra_modules=[("Declines", plugin_module("tw_declines", build_action))])
+    request = build_request(plugins)
 
-    action = plugins.manager.hook.build_action(request=build_request(plugins), site=make_site(7))
+    action = choose_action(plugins.manager.hook.build_action(request=request, site=make_site(7)))
 
     assert calls == [7]
     assert action.kind == "pageview"

@@ -9,6 +9,7 @@ from core.urls import normalize_page_url, split_url_prefix
 
 class PageView(Action):
     kind = "pageview"
+    priority = -1  # the fallback: any other kind of action wins
 
 
 def page_url_of(request: TrackingRequest) -> str:

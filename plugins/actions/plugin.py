@@ -11,7 +11,7 @@ def register_dimensions():
     return columns.DIMENSIONS
 
 
-@hookimpl(trylast=True)
+@hookimpl
 def build_action(request, site):
-    """Whatever no other plugin claims is a page view (Matomo's default action)."""
+    """Every request is a page view unless another kind, of higher priority, claims it."""
     return build_pageview(request, site)
