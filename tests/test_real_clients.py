@@ -36,8 +36,8 @@ def test_matomo_js_page_views_land_in_the_log_tables(server, db, site):
     assert titles == ["Café – Custom Title", "Shop /shop/page2.html", "Landing from partner", "POST page",
                       "SPA virtual page", "Consent page", "Shop /shop/cookieless.html", "Step 2"]
     first_url = db.log_action(actions[0]["idaction_url"])
-    assert first_url["name"] == ("shop.test:45699/shop/index.html?utm_campaign=Spring Sale&utm_source=newsletter"
-                                 "&utm_medium=email&utm_term=blue shoes&utm_content=hero-banner&utm_id=cmp-42")
+    # campaign parameters are not part of the stored page URL (the Referrers plugin records the campaign)
+    assert first_url["name"] == "shop.test:45699/shop/index.html?utm_content=hero-banner&utm_id=cmp-42"
     assert first_url["url_prefix"] == 0
     assert {a["idpageview"].strip() for a in actions if a["idpageview"]} >= {"vZY2Dc"}
 
