@@ -110,8 +110,8 @@ def load_plugins(disabled: Iterable[str] = (), environ: dict[str, str] | None = 
     manager = new_plugin_manager()
     infos: list[PluginInfo] = []
     for ep in discover(environ):
-        dist = ep.dist.name if ep.dist is not None else ""
-        version = ep.dist.version if ep.dist is not None else ""
+        dist = (ep.dist.name or "") if ep.dist is not None else ""
+        version = (ep.dist.version or "") if ep.dist is not None else ""
         enabled = ep.name not in disabled_set and (allow is None or ep.name in allow or ep.name in ESSENTIAL_PLUGINS)
         info = PluginInfo(ep.name, ep.value, dist, version, _is_bundled(ep), enabled)
         infos.append(info)
@@ -168,7 +168,8 @@ def module_origin(module_name: str) -> str | None:
 
 
 def _is_bundled(ep: EntryPoint) -> bool:
-    return ep.dist is not None and ep.dist.name.lower() == PROJECT
+    # a distribution being (re)installed at this moment may have no name yet
+    return ep.dist is not None and (ep.dist.name or "").lower() == PROJECT
 
 
 def _allow_list(environ: dict[str, str]) -> set[str] | None:

@@ -1,1 +1,10 @@
 """UserLanguage's hook implementations."""
+
+from core import hookimpl
+
+from plugins.user_language import columns
+
+
+@hookimpl
+def register_dimensions() -> list[type]:
+    return columns.DIMENSIONS
