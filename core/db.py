@@ -24,6 +24,9 @@ from core.errors import TemporarilyUnavailable
 LOCK_WAIT_SECONDS = 10
 """How long a request waits for another request of the same visitor before it is answered 503."""
 
+WRITE_TRANSACTION = "trackway_write_transaction"
+"""Execution option marking a SQLite connection whose transaction must start as the writer."""
+
 LOGICAL_TABLES = (
     "log_visit", "log_link_visit_action", "log_action", "log_conversion", "log_conversion_item",
     "site", "site_url", "goal", "option", "tracking_failure", "user", "user_token_auth", "access",
@@ -68,7 +71,10 @@ def _serialise_sqlite_writes(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # tracking transactions take the write lock up front; reads (token or site lookups, even
+        # from inside a tracking transaction) must not queue behind it
+        immediate = connection.get_execution_options().get(WRITE_TRANSACTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 class Database:
@@ -116,6 +122,7 @@ class Database:
             raise TemporarilyUnavailable("the database is busy; retry")
         try:
             with self.engine.connect() as conn:
+                conn.execution_options(**{WRITE_TRANSACTION: True})
                 try:
                     with conn.begin():
                         self.lock(conn, keys)
