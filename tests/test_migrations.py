@@ -174,7 +174,9 @@ def test_every_enabled_dimension_has_its_column(session):
 
 
 def _normal_type(compiled: str) -> str:
-    return re.sub(r"\b(INTEGER|MEDIUMINT|SMALLINT|BIGINT)\(\d+\)", r"\1", compiled)  # MySQL display widths
+    # MySQL display widths; TINYINT(1) keeps its width (a flag), the default TINYINT(3)/(4) does not
+    without_widths = re.sub(r"\b(INTEGER|MEDIUMINT|SMALLINT|BIGINT)\(\d+\)", r"\1", compiled)
+    return re.sub(r"\bTINYINT\((3|4)\)", "TINYINT", without_widths)
 
 
 def test_dimension_columns_have_the_declared_type(session):
