@@ -32,7 +32,7 @@ class DailySalts:
         salt = self._salts.get(key)
         if salt is None:
             name = f"fingerprint_salt_{idsite}_{date}"
-            with self.db.engine.begin() as conn:
+            with self.db.transaction() as conn:  # on SQLite: as the writer, not a deferred upgrade that fails
                 stored = get_option(conn, self.db, name) or add_option_if_missing(
                     conn, self.db, name, json.dumps({"value": secrets.token_hex(16), "time": int(time.time())}), 0)
             salt = json.loads(stored)["value"]
