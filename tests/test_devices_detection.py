@@ -339,9 +339,9 @@ def request_of(user_agent: str, **params: str) -> TrackingRequest:
 def test_a_user_agent_and_its_hints_are_parsed_once_per_process():
     uadata = json.dumps({"platform": "Windows", "platformVersion": "14.0.0"})
     first = detection_for(request_of(CHROME_WINDOWS, uadata=uadata))
-    hits = detection_module.cache.hits
+    hits = detection_module.cached_detection.cache_info().hits
     second = detection_for(request_of(CHROME_WINDOWS, uadata=uadata))
-    assert second is first and detection_module.cache.hits == hits + 1
+    assert second is first and detection_module.cached_detection.cache_info().hits == hits + 1
     other = detection_for(request_of(CHROME_WINDOWS))  # other hints: another entry
     assert other is not first and (first.os_version, other.os_version) == ("11", "10")
 

@@ -10,6 +10,7 @@ a few header reads and one lookup, not a JSON decode.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from core import TrackingRequest
@@ -19,7 +20,6 @@ from plugins.devices_detection.client import BROWSER, NAME_LENGTH, detect_client
 from plugins.devices_detection.client_hints import HEADERS as HINT_HEADERS
 from plugins.devices_detection.client_hints import ClientHints, from_headers, from_uadata
 from plugins.devices_detection.device import detect_device
-from plugins.devices_detection.lru import Lru
 from plugins.devices_detection.mapping import DeviceMapping, default_mapping
 from plugins.devices_detection.operating_system import UNKNOWN, detect_os
 
@@ -60,8 +60,6 @@ BOT = Detection(os="BOT", os_version="", browser_name=UNKNOWN, browser_version="
                 client_type=None, device_type=None, device_brand="", device_model="", is_bot=True)
 """Matomo records nothing about a bot's device, only that it is one."""
 
-cache: Lru[Detection] = Lru(CACHE_SIZE)
-"""Detections by (``ua``, User-Agent header, ``uadata``, hint headers) as the request sent them."""
 
 
 def detect(user_agent: str, hints: ClientHints | None = None, mapping: DeviceMapping | None = None) -> Detection:
@@ -94,14 +92,20 @@ def detection_for(request: TrackingRequest) -> Detection:
     found = request.extra.get(EXTRA_KEY)
     if found is None:
         # keyed by the raw inputs: a hit then skips escaping the user agent and decoding uadata
-        key = (_text(request.get_raw("ua")), request.header("user-agent"), _text(request.get_raw("uadata")),
-               tuple(request.header(name) for name in HINT_HEADERS))
-        found = cache.get(key)
-        if found is None:
-            found = detect(request.user_agent, hints_for(request))
-            cache.put(key, found)
+        found = cached_detection(_text(request.get_raw("ua")), request.header("user-agent"),
+                                 _text(request.get_raw("uadata")), tuple(request.header(name) for name in HINT_HEADERS))
         request.extra[EXTRA_KEY] = found
     return found
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def cached_detection(ua: str | None, user_agent_header: str, uadata: str | None,
+                     hint_headers: tuple[str, ...]) -> Detection:
+    """Detections by the inputs as a request sent them (shared by all threads of the process)."""
+    params = {name: value for name, value in (("ua", ua), ("uadata", uadata)) if value is not None}
+    headers = {"user-agent": user_agent_header, **dict(zip(HINT_HEADERS, hint_headers))}
+    request = TrackingRequest(params, headers=headers)
+    return detect(request.user_agent, hints_for(request))
 
 
 def _text(value: Any) -> str | None:
@@ -116,4 +120,4 @@ def warm_up() -> None:
 
 def cache_clear() -> None:
     """Forget every cached detection."""
-    cache.clear()
+    cached_detection.cache_clear()
