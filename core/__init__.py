@@ -11,6 +11,9 @@ from core.dimensions import (UNCHANGED, ActionDimension, ConversionDimension, In
 from core.commands import CommandContext, CommandError, ConsoleCommand
 from core.errors import InvalidRequest, TrackingError
 from core.location import Location, LocationProvider, LocationProviderError
+from core.page_url import PageUrl, excluded_query_parameters, max_url_bytes, page_url
+from core.params import clean_string, sanitize, to_float, to_json, truncate_utf8, unsanitize
+from core.urls import normalize_click_url, normalize_page_url, split_url_prefix
 from core.plugins import hookimpl
 from core.request import TrackingRequest
 from core.settings import Setting
@@ -20,6 +23,8 @@ from core.visitor import Visitor
 __all__ = [
     "Action", "ActionDimension", "ActionName", "ActionType", "CommandContext", "CommandError", "ConsoleCommand",
     "ConversionDimension", "Increment", "InvalidRequest", "Location", "LocationProvider", "LocationProviderError",
-    "Setting", "Site", "TrackingContext", "TrackingError", "TrackingRequest", "UNCHANGED", "VisitDimension",
-    "Visitor", "columns", "dimensions_in", "hookimpl",
+    "PageUrl", "Setting", "Site", "TrackingContext", "TrackingError", "TrackingRequest", "UNCHANGED", "VisitDimension",
+    "Visitor", "clean_string", "columns", "dimensions_in", "excluded_query_parameters", "hookimpl", "max_url_bytes",
+    "normalize_click_url", "normalize_page_url", "page_url", "sanitize", "split_url_prefix", "to_float", "to_json",
+    "truncate_utf8", "unsanitize",
 ]

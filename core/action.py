@@ -59,6 +59,10 @@ class Action:
     names: dict[str, ActionName | None] = field(default_factory=dict)
     ids: dict[str, int | None] = field(default_factory=dict)
     custom_float: float | None = None
+    """The event value (``e_v``); the Events plugin stores it in ``custom_float``."""
+    row_values: dict[str, Any] = field(default_factory=dict)
+    """Extra values for the action row, by column, set by plugins whose columns are not known when
+    the tracker starts (custom dimensions). Columns the table does not have are ignored."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def id_of(self, column: str) -> int | None:

@@ -35,6 +35,13 @@ class CommandContext:
             self._db = open_database(self.configuration, migrate=None)
         return self._db
 
+    def clear_tracker_cache(self) -> None:
+        """Tell every running tracker to reload its sites (and the log tables' columns) within
+        seconds: call after changing what the tracker caches, or after adding a column."""
+        from core.options import bump_cache_version
+
+        bump_cache_version(self.database())
+
 
 @dataclass(frozen=True)
 class ConsoleCommand:

@@ -103,8 +103,9 @@ class SiteCache:
     VERSION_CHECK_SECONDS = 2.0
 
     def __init__(self, db: Database, ttl: float, enrich: Callable[[Site, Connection], None],
-                 version: Callable[[Connection], str]) -> None:
+                 version: Callable[[Connection], str], on_version_change: Callable[[], None] | None = None) -> None:
         self.db = db
+        self._on_version_change = on_version_change
         self.ttl = ttl
         self._enrich = enrich
         self._version = version
@@ -135,10 +136,13 @@ class SiteCache:
     def _check_version(self, conn: Connection, now: float) -> None:
         version = self._version(conn)
         with self._lock:
+            changed = self._known_version is not None and version != self._known_version
             if version != self._known_version:
                 self._entries.clear()
                 self._known_version = version
             self._version_checked = now
+        if changed and self._on_version_change is not None:
+            self._on_version_change()
 
     def clear(self) -> None:
         with self._lock:

@@ -73,7 +73,7 @@ class Tracker:
         self.always_new_visitor = settings.get("Debug", "tracker_always_new_visitor")
 
         self.sites = SiteCache(db, tracker_settings["tracker_cache_file_ttl"], self._enrich_site,
-                               lambda conn: cache_version(conn, db))
+                               lambda conn: cache_version(conn, db), on_version_change=self.reload_schema)
         self.salts = DailySalts(db)
         self.general_salt = general_salt(db)
         self.auth = TokenAuth(db, self.general_salt)
@@ -83,6 +83,20 @@ class Tracker:
         self._visit_columns = db.columns("log_visit")
         self._action_columns = db.columns("log_link_visit_action")
         self.hook.startup(tracker=self)
+
+    def reload_schema(self) -> None:
+        """Re-read the log tables' columns when they changed (a console command added a custom
+        dimension's column, say). Runs when the cache version changes, so it is rare."""
+        fresh = Database(self.db.engine, self.db.prefix)
+        fresh.reflect()
+        if all(fresh.columns(t) == self.db.columns(t) for t in ("log_visit", "log_link_visit_action", "log_conversion")):
+            return
+        self.db.tables, self.db.metadata = fresh.tables, fresh.metadata
+        self.sql = TrackerStatements(self.db)
+        self.log_actions.statements = self.sql
+        self._visit_columns = self.db.columns("log_visit")
+        self._action_columns = self.db.columns("log_link_visit_action")
+        log.info("log table columns changed: reloaded")
 
     def close(self) -> None:
         self.hook.shutdown(tracker=self)
@@ -355,6 +369,7 @@ class Tracker:
             value = dimension.on_new_action(request, visitor, action)
             if value is not UNCHANGED:
                 row[dimension.column_name] = value
+        row.update(action.row_values)
         row = {k: v for k, v in row.items() if k in self._action_columns}
         context.action_row = row
         context.idlink_va = conn.execute(self.sql.insert_action, row).inserted_primary_key[0]
