@@ -15,7 +15,7 @@ from core import UNCHANGED, TrackingRequest, VisitDimension, Visitor, columns
 
 from plugins.referrers.detect import (CAMPAIGN, DIRECT, NO_REFERRER, WEBSITE, Referrer, SiteReferrers,
                                       campaign_from_tracking_parameters, conversion_referrer, detect)
-from plugins.referrers.query import url_decode
+from core import url_decode
 
 SITE_KEY = "referrers.site"
 """``request.extra`` key of the request's ``Site`` (set in ``prepare_request``): dimension hooks get no site."""

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from plugins.referrers.hosts import HostPatterns
-from plugins.referrers.query import query_values, stored_value
+from core import query_values, stored_value
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BUNDLED_FILES = (DATA_DIR / "search_engines.toml", DATA_DIR / "social_networks.toml")

@@ -13,12 +13,16 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
-from core.params import unsanitize
+from core import query_values, stored_value, unsanitize
 from core.urls import ParamExcluder, get_excluder, looks_like_url, normalize_page_url
 
 from plugins.referrers.definitions import Definitions, SearchEngine, SocialNetwork
 from plugins.referrers.hosts import SiteUrls, canonical_host, canonical_path
-from plugins.referrers.query import php_empty, query_values, stored_value
+
+
+def php_empty(value: str | None) -> bool:
+    """PHP's ``empty()`` on a string, which Matomo's campaign checks use: ``""`` and ``"0"``."""
+    return not value or value == "0"
 
 DIRECT, SEARCH_ENGINE, WEBSITE, CAMPAIGN, SOCIAL_NETWORK = 1, 2, 3, 6, 7
 NAME_LENGTH = 255

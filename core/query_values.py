@@ -1,4 +1,5 @@
-"""Reading values out of URL query strings the way Matomo stores them (spec §7.4, "mixed")."""
+"""Reading values out of URL query strings the way Matomo stores them (spec §7.4, "mixed"):
+campaign names, search keywords found in URLs."""
 
 from __future__ import annotations
 
@@ -50,8 +51,3 @@ def stored_value(encoded: str, charsets: tuple[str, ...] = ()) -> str:
     So ``%3C`` ends up as a raw ``<`` while a literal ``<`` ends up as ``&lt;``.
     """
     return url_decode(sanitize(encoded), charsets).strip(_PHP_TRIM)
-
-
-def php_empty(value: str | None) -> bool:
-    """PHP's ``empty()`` on a string, which Matomo's campaign checks use: ``""`` and ``"0"``."""
-    return not value or value == "0"
