@@ -11,7 +11,7 @@ from core.dimensions import (UNCHANGED, ActionDimension, ConversionDimension, In
 from core.commands import CommandContext, CommandError, ConsoleCommand
 from core.errors import InvalidRequest, TrackingError
 from core.location import Location, LocationProvider, LocationProviderError
-from core.page_url import PageUrl, excluded_query_parameters, max_url_bytes, page_url
+from core.page_url import PageUrl, excluded_query_parameters, max_url_bytes, page_url, raw_page_url
 from core.query_values import query_values, stored_value, url_decode
 from core.params import clean_string, sanitize, to_float, to_json, truncate_utf8, unsanitize
 from core.urls import normalize_click_url, normalize_page_url, split_url_prefix
@@ -26,6 +26,6 @@ __all__ = [
     "ConversionDimension", "Increment", "InvalidRequest", "Location", "LocationProvider", "LocationProviderError",
     "PageUrl", "Setting", "Site", "TrackingContext", "TrackingError", "TrackingRequest", "UNCHANGED", "VisitDimension",
     "Visitor", "clean_string", "columns", "dimensions_in", "excluded_query_parameters", "hookimpl", "max_url_bytes",
-    "normalize_click_url", "normalize_page_url", "page_url", "query_values", "sanitize", "split_url_prefix", "to_float", "to_json",
+    "normalize_click_url", "normalize_page_url", "page_url", "query_values", "raw_page_url", "sanitize", "split_url_prefix", "to_float", "to_json",
     "stored_value", "truncate_utf8", "unsanitize", "url_decode",
 ]

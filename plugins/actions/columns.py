@@ -158,6 +158,22 @@ class PageviewPosition(ActionDimension):
         return stored or None
 
 
+class SearchCat(ActionDimension):
+    column_name = "search_cat"
+    column_type = columns.VarChar(200)
+
+    def on_new_action(self, request, visitor, action):
+        return getattr(action, "category", None) if _is_search(action) else UNCHANGED
+
+
+class SearchCount(ActionDimension):
+    column_name = "search_count"
+    column_type = columns.UnsignedInt()
+
+    def on_new_action(self, request, visitor, action):
+        return getattr(action, "count", None) if _is_search(action) else UNCHANGED
+
+
 class IdPageview(ActionDimension):
     column_name = "idpageview"
     column_type = columns.Char(6)
@@ -170,5 +186,6 @@ class IdPageview(ActionDimension):
 DIMENSIONS = [
     VisitEntryIdactionUrl, VisitEntryIdactionName, VisitExitIdactionUrl, VisitExitIdactionName,
     VisitTotalActions, VisitTotalInteractions, VisitTotalSearches,
-    IdactionUrl, IdactionName, IdactionUrlRef, IdactionNameRef, TimeSpentRefAction, PageviewPosition, IdPageview,
+    IdactionUrl, IdactionName, IdactionUrlRef, IdactionNameRef, TimeSpentRefAction, PageviewPosition, SearchCat, SearchCount,
+    IdPageview,
 ]

@@ -1,0 +1,1 @@
+"""Heartbeat plugin: pings that extend the time of a visit."""
