@@ -1,0 +1,1 @@
+"""CustomVariables plugin."""
