@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert
 from sqlalchemy.engine import Connection
@@ -18,8 +19,28 @@ from core.action import ActionName
 from core.db import Database
 from core.statements import TrackerStatements
 
+if TYPE_CHECKING:  # pragma: no cover
+    from core.request import TrackingRequest
+
 Key = tuple[str, int]
 MAX_CACHED = 200_000
+MAX_NAME_CHARS = 4096
+"""``log_action.name`` is VARCHAR(4096)."""
+_PHP_TRIM = " \t\n\r\x00\x0b"
+
+
+def stored_parameter(request: "TrackingRequest", parameter: str) -> str:
+    """A parameter as ``log_action`` stores a name (event category, content piece, ...): HTML-escaped,
+    trimmed as PHP trims, at most 4096 characters, never ending in half an escape such as ``&quot;``.
+    Matomo does not cut these names; the column would."""
+    text = (request.get_str(parameter) or "").strip(_PHP_TRIM)
+    if len(text) <= MAX_NAME_CHARS:
+        return text
+    text = text[:MAX_NAME_CHARS]
+    entity = text.rfind("&", MAX_NAME_CHARS - 7)
+    if entity >= 0 and ";" not in text[entity:]:
+        text = text[:entity]
+    return text
 
 
 def name_hash(name: str) -> int:

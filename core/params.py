@@ -461,13 +461,15 @@ def _reject_constant(name: str) -> Any:
 def to_json(raw: Any) -> Any:
     """A JSON parameter: decode, then :func:`sanitize`. Invalid JSON or a non-str gives None.
 
-    ``NaN``/``Infinity`` are rejected as PHP's ``json_decode`` does; absurd nesting gives None.
+    ``NaN``/``Infinity`` are rejected as PHP's ``json_decode`` does; so is text holding a lone UTF-16
+    surrogate (``"\\ud800"``), which cannot be stored; absurd nesting gives None.
     """
     if not isinstance(raw, str) or not raw:
         return None
     try:
         decoded = json.loads(raw, parse_constant=_reject_constant)
-    except (ValueError, RecursionError):
+        json.dumps(decoded, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
         return None
     return sanitize(decoded)
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from core import Action, ActionName, ActionType, InvalidRequest, Site, TrackingRequest, page_url
+from core import (Action, ActionName, ActionType, InvalidRequest, Site, TrackingRequest, page_url,
+                  stored_parameter)
 
-PHP_TRIM = " \t\n\r\x00\x0b"
-"""The characters PHP's trim() removes; Python's str.strip() would remove more (\\xa0, ...)."""
-MAX_NAME_CHARS = 4096
-"""log_action.name is VARCHAR(4096); Matomo does not cut content names, so we do."""
 OPTIONAL_PARTS = {
     "idaction_content_piece": ("c_p", ActionType.CONTENT_PIECE),
     "idaction_content_target": ("c_t", ActionType.CONTENT_TARGET),
@@ -20,18 +17,6 @@ not at all, the column is NULL; without ``c_i`` the content is an impression."""
 class ContentAction(Action):
     kind = "content"
     priority = 20
-
-
-def stored_name(request: TrackingRequest, parameter: str) -> str:
-    """The parameter as log_action stores it: HTML-escaped, trimmed, at most 4096 characters."""
-    text = (request.get_str(parameter) or "").strip(PHP_TRIM)
-    if len(text) <= MAX_NAME_CHARS:
-        return text
-    text = text[:MAX_NAME_CHARS]
-    entity = text.rfind("&", MAX_NAME_CHARS - 7)
-    if entity >= 0 and ";" not in text[entity:]:
-        text = text[:entity]  # never keep half of an escape such as "&quot;"
-    return text
 
 
 def is_content(request: TrackingRequest) -> bool:
@@ -50,10 +35,10 @@ def build_content(request: TrackingRequest, site: Site) -> ContentAction | None:
         "idaction_url": ActionName(page.url, ActionType.CONTENT_NAME),
         "idaction_name": None,
         # A blank name stays in, empty: check_content refuses it once the action is final.
-        "idaction_content_name": ActionName(stored_name(request, "c_n"), ActionType.CONTENT_NAME),
+        "idaction_content_name": ActionName(stored_parameter(request, "c_n"), ActionType.CONTENT_NAME),
     }
     for column, (parameter, type_) in OPTIONAL_PARTS.items():
-        text = stored_name(request, parameter)
+        text = stored_parameter(request, parameter)
         names[column] = ActionName(text, type_) if text else None
     return ContentAction(type=ActionType.CONTENT_NAME, url=page.url, raw_url=page.raw_url, names=names)
 

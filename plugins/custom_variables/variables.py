@@ -4,12 +4,11 @@ Both parameters hold JSON such as ``{"1": ["name", "value"], "3": ["plan", "pro"
 slots run from 1 to :data:`SLOTS`; an entry is a list of exactly two scalars (strings or
 numbers); names and values are stored raw (not HTML-escaped), trimmed and cut to
 :data:`MAX_LENGTH` characters. Anything else in the parameter is skipped, entry by entry; an
-unreadable parameter is skipped as a whole. Bad input never fails the request.
+unreadable parameter (``core.to_json`` gives None) is skipped as a whole. Bad input never fails the request.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from core import TrackingRequest, unsanitize
@@ -38,7 +37,7 @@ def custom_variables(request: TrackingRequest, parameter: str) -> dict[str, str]
 
 def parse(decoded: Any) -> dict[str, str]:
     """Columns from an already decoded (and, as every JSON parameter, sanitised) value."""
-    if not isinstance(decoded, dict) or not _encodable(decoded):
+    if not isinstance(decoded, dict):
         return {}
     found: dict[str, str] = {}
     for key, entry in decoded.items():
@@ -78,13 +77,3 @@ def _text(item: Any) -> str | None:
     else:
         text = str(item)
     return text.strip(_PHP_TRIM)[:MAX_LENGTH]
-
-
-def _encodable(decoded: Any) -> bool:
-    """False when the JSON held a lone UTF-16 surrogate (``"\\ud800"``): such text cannot be stored,
-    and PHP's decoder refuses the whole document for it."""
-    try:
-        json.dumps(decoded, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True

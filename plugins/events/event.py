@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-from core import Action, ActionName, ActionType, InvalidRequest, Site, TrackingRequest, page_url
+from core import (Action, ActionName, ActionType, InvalidRequest, Site, TrackingRequest, page_url,
+                  stored_parameter)
 
-PHP_TRIM = " \t\n\r\x00\x0b"
-"""The characters PHP's trim() removes; Python's str.strip() would remove more (\\xa0, ...)."""
-MAX_NAME_CHARS = 4096
-"""log_action.name is VARCHAR(4096); Matomo does not cut event names, so we do."""
 REQUIRED = (("e_c", "idaction_event_category"), ("e_a", "idaction_event_action"))
 
 
 class EventAction(Action):
     kind = "event"
     priority = 30
-
-
-def stored_name(request: TrackingRequest, parameter: str) -> str:
-    """The parameter as log_action stores it: HTML-escaped, trimmed, at most 4096 characters."""
-    text = (request.get_str(parameter) or "").strip(PHP_TRIM)
-    if len(text) <= MAX_NAME_CHARS:
-        return text
-    text = text[:MAX_NAME_CHARS]
-    entity = text.rfind("&", MAX_NAME_CHARS - 7)
-    if entity >= 0 and ";" not in text[entity:]:
-        text = text[:entity]  # never keep half of an escape such as "&quot;"
-    return text
 
 
 def is_event(request: TrackingRequest) -> bool:
@@ -38,7 +23,7 @@ def build_event(request: TrackingRequest, site: Site) -> EventAction | None:
         return None
     page = page_url(request, site)
     url_name, prefix = page.split()
-    event_name = stored_name(request, "e_n")
+    event_name = stored_parameter(request, "e_n")
     return EventAction(
         type=ActionType.EVENT_CATEGORY,
         url=page.url,
@@ -47,8 +32,8 @@ def build_event(request: TrackingRequest, site: Site) -> EventAction | None:
         names={
             "idaction_url": ActionName(url_name, ActionType.EVENT_CATEGORY, prefix if url_name else None),
             "idaction_name": ActionName(event_name, ActionType.EVENT_NAME) if event_name else None,
-            "idaction_event_category": ActionName(stored_name(request, "e_c"), ActionType.EVENT_CATEGORY),
-            "idaction_event_action": ActionName(stored_name(request, "e_a"), ActionType.EVENT_ACTION),
+            "idaction_event_category": ActionName(stored_parameter(request, "e_c"), ActionType.EVENT_CATEGORY),
+            "idaction_event_action": ActionName(stored_parameter(request, "e_a"), ActionType.EVENT_ACTION),
         },
     )
 
