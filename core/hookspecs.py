@@ -132,6 +132,14 @@ def record(context: "TrackingContext", connection: Any) -> None:
 
 
 @hookspec
+def conversion_values(context: "TrackingContext", kind: str, goal: Any) -> dict[str, Any] | None:
+    """Extra ``log_conversion`` columns for each conversion row of the request: ``kind`` is
+    ``"goal"``, ``"order"`` or ``"cart"``; ``goal`` the goal's definition (``None`` for ecommerce).
+    For values known only at run time (custom dimensions); a fixed column is a ``ConversionDimension``
+    or a visit dimension's ``on_any_goal_conversion``. Columns the table lacks are ignored."""
+
+
+@hookspec
 def request_tracked(context: "TrackingContext") -> None:
     """After the request's transaction committed: counters, logs, follow-up work. Must not fail."""
 
