@@ -69,4 +69,5 @@ def insert_conversion(context: "TrackingContext", connection: Connection, row: d
         statement = insert(table).values(row).prefix_with("OR IGNORE")
     else:
         statement = insert(table).values(row).prefix_with("IGNORE")
-    return connection.execute(statement).rowcount == 1
+    # psycopg reports no row count for an INSERT unless asked to keep it
+    return connection.execute(statement.execution_options(preserve_rowcount=True)).rowcount == 1

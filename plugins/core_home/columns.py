@@ -51,7 +51,8 @@ class VisitTotalTime(VisitDimension):
 
     def on_converted_visit(self, request, visitor, action):
         # Changing the total on every conversion makes sure the visit UPDATE is never a no-op.
-        bump = (request.get_int("idgoal", 0) or 0) + 2
+        # Matomo's idgoal defaults to -1, so a goal matched on an action adds 1, a manual goal N adds N + 2
+        bump = request.get_int("idgoal", -1) + 2
         if visitor.is_new_visit:
             return (visitor.previous(self.column_name) or 0) + bump if visitor.is_known else UNCHANGED
         return visitor.get(self.column_name, 0) + bump

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from core import Site, TrackingContext, hookimpl
 
-from plugins.custom_dimensions.active import ATTRIBUTE, load_active
+from plugins.custom_dimensions.active import ATTRIBUTE, ActiveDimension, load_active
 from plugins.custom_dimensions.commands import COMMANDS
 from plugins.custom_dimensions.configuration import TABLE
 from plugins.custom_dimensions.time_spent import record_time_spent
@@ -50,3 +50,11 @@ def after_request_processed(context: TrackingContext) -> None:
 @hookimpl
 def record(context: TrackingContext, connection: Connection) -> None:
     record_time_spent(context, connection)
+
+
+@hookimpl
+def conversion_values(context: TrackingContext, kind: str, goal: Any) -> dict[str, Any]:
+    """Every conversion row (goal, order or cart) copies the visit's values of the site's active
+    visit dimensions; a slot log_conversion lacks is left out by the core."""
+    dimensions: tuple[ActiveDimension, ...] = context.site.attributes.get(ATTRIBUTE, ())
+    return {d.column: context.visitor.get(d.column) for d in dimensions if d.scope == "visit"}

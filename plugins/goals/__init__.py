@@ -1,0 +1,1 @@
+"""Goals plugin: goal conversions."""
