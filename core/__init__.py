@@ -11,7 +11,7 @@ from core.dimensions import (UNCHANGED, ActionDimension, ConversionDimension, In
                              dimensions_in)
 from core.commands import CommandContext, CommandError, ConsoleCommand
 from core.errors import InvalidRequest, TrackingError
-from core.log_action import stored_parameter
+from core.log_action import resolve_action_names, stored_parameter
 from core.location import Location, LocationProvider, LocationProviderError
 from core.page_url import PageUrl, excluded_query_parameters, max_url_bytes, page_url, raw_page_url
 from core.query_values import query_values, stored_value, url_decode
@@ -28,6 +28,6 @@ __all__ = [
     "ConversionDimension", "ConversionKind", "Increment", "InvalidRequest", "Location", "LocationProvider", "LocationProviderError",
     "PageUrl", "Setting", "Site", "TrackingContext", "TrackingError", "TrackingRequest", "UNCHANGED", "VisitDimension",
     "Visitor", "clean_string", "columns", "conversion_columns", "dimensions_in", "excluded_query_parameters", "hookimpl", "insert_conversion", "max_url_bytes",
-    "normalize_click_url", "normalize_page_url", "page_url", "query_values", "raw_page_url", "sanitize", "split_url_prefix", "stored_parameter", "to_float", "to_json",
+    "normalize_click_url", "normalize_page_url", "page_url", "query_values", "raw_page_url", "resolve_action_names", "sanitize", "split_url_prefix", "stored_parameter", "to_float", "to_json",
     "stored_value", "truncate_utf8", "unsanitize", "url_decode",
 ]

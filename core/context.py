@@ -28,4 +28,6 @@ class TrackingContext:
     idvisit: int | None = None
     idlink_va: int | None = None
     action_row: dict[str, Any] = field(default_factory=dict)
+    learnt_action_ids: dict[tuple[str, int], int] = field(default_factory=dict)
+    """``log_action`` ids this request inserted or looked up: cached for other requests once it commits."""
     extra: dict[str, Any] = field(default_factory=dict)

@@ -20,10 +20,16 @@ from core.db import Database
 from core.statements import TrackerStatements
 
 if TYPE_CHECKING:  # pragma: no cover
+    from core.context import TrackingContext
     from core.request import TrackingRequest
 
 Key = tuple[str, int]
 MAX_CACHED = 200_000
+LOOKUP_BATCH = 250
+"""Names looked up per SELECT: a request with many (a large order's items) makes several."""
+LOCK_BUCKETS = 256
+"""New names are locked by (type, hash bucket): at most this many locks per type and request, so a
+large order cannot exhaust the database's lock table; two unrelated names may share a lock."""
 MAX_NAME_CHARS = 4096
 """``log_action.name`` is VARCHAR(4096)."""
 _PHP_TRIM = " \t\n\r\x00\x0b"
@@ -70,7 +76,10 @@ class LogActionStore:
             else:
                 missing[key] = item
         if missing:
-            found = self._select(conn, missing)
+            found: dict[Key, int] = {}
+            keys = list(missing)
+            for start in range(0, len(keys), LOOKUP_BATCH):
+                found.update(self._select(conn, {key: missing[key] for key in keys[start:start + LOOKUP_BATCH]}))
             learnt.update(found)
             ids.update(found)
             to_insert = [item for key, item in missing.items() if key not in found]
@@ -101,9 +110,12 @@ class LogActionStore:
         return found
 
     def _insert(self, conn: Connection, items: list[ActionName]) -> dict[Key, int]:
-        self.db.lock(conn, sorted(f"log_action:{item.type}:{name_hash(item.name)}" for item in items))
+        self.db.lock(conn, sorted({f"log_action:{item.type}:{name_hash(item.name) % LOCK_BUCKETS}" for item in items}))
         wanted = {(item.name, item.type): item for item in items}
-        found = self._select(conn, wanted)  # another request may have inserted them while we waited
+        found: dict[Key, int] = {}  # another request may have inserted some while we waited
+        keys = list(wanted)
+        for start in range(0, len(keys), LOOKUP_BATCH):
+            found.update(self._select(conn, {key: wanted[key] for key in keys[start:start + LOOKUP_BATCH]}))
         table = self.db.table("log_action")
         for key, item in wanted.items():
             if key in found:
@@ -112,3 +124,12 @@ class LogActionStore:
                                                   "url_prefix": item.url_prefix})
             found[key] = result.inserted_primary_key[0]
         return found
+
+
+def resolve_action_names(context: "TrackingContext", connection: Connection,
+                         names: Iterable[ActionName]) -> dict[Key, int]:
+    """``log_action`` ids of ``names`` by ``(name, type)``, inserting the missing ones, inside the
+    request's transaction (call from ``record``): for plugins with names beyond the action row's,
+    such as an order's items. Empty names are 0. The ids join the shared cache once the request
+    has committed."""
+    return context.tracker.log_actions.resolve(connection, names, context.learnt_action_ids)

@@ -168,7 +168,6 @@ class Tracker:
         lock_keys = [f"visitor:{site.idsite}:{configuration_id.hex()}"]
         if visitor_id is not None:
             lock_keys.append(f"visitor:{site.idsite}:{visitor_id.hex()}")
-        learnt: dict = {}
         try:
             with self.db.transaction(lock_keys) as conn:
                 context = self._identify(conn, request, site, configuration_id, visitor_id, id_source, action)
@@ -177,13 +176,13 @@ class Tracker:
                 if any(self.hook.after_request_processed(context=context)):
                     raise _Dropped
                 if context.action is not None:
-                    self._resolve_action_ids(conn, context, learnt)
+                    self._resolve_action_ids(conn, context)
                 self._compute_visit(context)
                 self._write(conn, context)
                 self.hook.record(context=context, connection=conn)
         except _Dropped:
             return TrackResult.DROPPED
-        self.log_actions.remember(learnt)
+        self.log_actions.remember(context.learnt_action_ids)
         self._notify(self.hook.request_tracked, context=context)
         return TrackResult.TRACKED
 
@@ -299,7 +298,7 @@ class Tracker:
             return True
         return any(self.hook.should_force_new_visit(context=context))
 
-    def _resolve_action_ids(self, conn: Connection, context: TrackingContext, learnt: dict) -> None:
+    def _resolve_action_ids(self, conn: Connection, context: TrackingContext) -> None:
         action = context.action
         wanted: dict[str, ActionName] = {col: n for col, n in action.names.items() if n is not None}
         for dimension in self._lookup_dimensions:
@@ -307,7 +306,7 @@ class Tracker:
             if name is not UNCHANGED and name is not None:
                 wanted[dimension.column_name] = name if isinstance(name, ActionName) else ActionName(
                     str(name), dimension.action_type)
-        ids = self.log_actions.resolve(conn, wanted.values(), learnt)
+        ids = self.log_actions.resolve(conn, wanted.values(), context.learnt_action_ids)
         for column, name in wanted.items():
             action.ids[column] = ids[(name.name, name.type)]
         for column, name in action.names.items():
