@@ -8,11 +8,13 @@ the kind of conversion, and the ``conversion_values`` hook's answers.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.dml import Insert
 
 from core.dimensions import UNCHANGED
 
@@ -62,12 +64,18 @@ def insert_conversion(context: "TrackingContext", connection: Connection, row: d
     (idvisit, idgoal, buster), which keeps a goal to once per visit, or the same (idsite, idorder).
     True when the row was inserted."""
     db = context.tracker.db
-    table = db.table("log_conversion")
-    if db.dialect == "postgresql":
-        statement = postgresql.insert(table).values(row).on_conflict_do_nothing()
-    elif db.dialect == "sqlite":
-        statement = insert(table).values(row).prefix_with("OR IGNORE")
+    statement = _insert_ignoring_duplicates(db.table("log_conversion"), db.dialect)
+    return connection.execute(statement, row).rowcount == 1
+
+
+@lru_cache(maxsize=8)
+def _insert_ignoring_duplicates(table: Table, dialect: str) -> Insert:
+    """Built once per table: the values come as parameters, so SQLAlchemy compiles it once per set of columns."""
+    if dialect == "postgresql":
+        statement = postgresql.insert(table).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        statement = insert(table).prefix_with("OR IGNORE")
     else:
-        statement = insert(table).values(row).prefix_with("IGNORE")
+        statement = insert(table).prefix_with("IGNORE")
     # psycopg reports no row count for an INSERT unless asked to keep it
-    return connection.execute(statement.execution_options(preserve_rowcount=True)).rowcount == 1
+    return statement.execution_options(preserve_rowcount=True)

@@ -24,7 +24,8 @@ def add_goal(console, idsite: int, attribute: str, pattern: str = "", pattern_ty
 
 
 def conversions(db, idsite: int) -> list[dict]:
-    return sorted(db.rows("log_conversion", idsite=idsite), key=lambda row: (row["server_time"], row["idgoal"]))
+    return sorted(db.rows("log_conversion", idsite=idsite),
+                  key=lambda row: (row["server_time"], row["idgoal"], row["idlink_va"] or 0))
 
 
 def goals_converted(db, idsite: int) -> list[int]:
