@@ -98,6 +98,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--visitors", type=int, default=500, help="distinct visitor ids in the request stream")
     p.add_argument("--wrk-threads", type=int, default=1,
                    help="wrk threads; 1 leaves the CPU to the servers on a small machine")
+    p.add_argument("--goals", action="store_true",
+                   help="also measure a second site with five goals of mixed types (see GOALS), after the plain run")
     args = p.parse_args(argv)
     if args.concurrency < args.wrk_threads:
         p.error("--concurrency must be at least --wrk-threads")
@@ -127,22 +129,24 @@ def drop_database(admin: Engine, name: str) -> None:
     admin.dispose()
 
 
-def count_rows(database_url: str, table: str) -> int:
+def count_rows(database_url: str, table: str, idsite: int | None = None) -> int:
     engine = create_engine(database_url, poolclass=NullPool)
+    where = "" if idsite is None else f" WHERE idsite = {int(idsite)}"
     try:
         with engine.connect() as conn:
-            return int(conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar() or 0)
+            return int(conn.execute(text(f"SELECT COUNT(*) FROM {table}{where}")).scalar() or 0)
     finally:
         engine.dispose()
 
 
-def settled_count(database_url: str, table: str, quiet_seconds: float = 1.0, limit_seconds: float = 20.0) -> int:
+def settled_count(database_url: str, table: str, idsite: int | None = None, quiet_seconds: float = 1.0,
+                  limit_seconds: float = 20.0) -> int:
     """The row count once it stops growing: requests wrk abandoned may still be being stored."""
     deadline = time.monotonic() + limit_seconds
-    count = count_rows(database_url, table)
+    count = count_rows(database_url, table, idsite)
     while time.monotonic() < deadline:
         time.sleep(quiet_seconds)
-        again = count_rows(database_url, table)
+        again = count_rows(database_url, table, idsite)
         if again == count:
             break
         count = again
@@ -167,12 +171,36 @@ def trackway_env(database_url: str, temp: Path) -> dict[str, str]:
     return env
 
 
-def add_site(env: dict[str, str]) -> int:
-    command = [sys.executable, "console.py", "site:add", "--name", "Bench", "--url", SITE_URL]
-    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+GOALS = [
+    ["--name", "Docs reader", "--match-attribute", "url", "--pattern", "/docs/", "--pattern-type", "contains"],
+    ["--name", "Pricing", "--match-attribute", "title", "--pattern", "^Pricing - Page [0-9]+", "--pattern-type",
+     "regex"],
+    ["--name", "Careers page 8", "--match-attribute", "url", "--pattern-type", "exact",
+     "--pattern", SITE_URL + "/careers/page-8?utm_source=bench"],
+    ["--name", "Long visit", "--match-attribute", "visit_duration", "--pattern", "5", "--pattern-type",
+     "greater_than"],
+    ["--name", "Video play", "--match-attribute", "event_category", "--pattern", "Video", "--pattern-type", "exact",
+     "--allow-multiple"],
+]
+"""Five goals of mixed kinds: two match about 1 page view in 8 (docs, pricing), one a single page,
+one never within a short run (visit duration), one never on page views (events)."""
+
+
+def console(env: dict[str, str], *arguments: str) -> str:
+    done = subprocess.run([sys.executable, "console.py", *arguments], env=env, cwd=ROOT, capture_output=True,
+                          text=True)
     if done.returncode != 0:
-        raise BenchError(f"site:add failed ({done.returncode}):\n{done.stderr.strip()}")
-    return int(done.stdout.strip().splitlines()[-1])
+        raise BenchError(f"{arguments[0]} failed ({done.returncode}):\n{done.stderr.strip()}")
+    return done.stdout.strip().splitlines()[-1]
+
+
+def add_site(env: dict[str, str], name: str = "Bench") -> int:
+    return int(console(env, "site:add", "--name", name, "--url", SITE_URL))
+
+
+def add_goals(env: dict[str, str], idsite: int) -> None:
+    for goal in GOALS:
+        console(env, "goal:add", "--idsite", str(idsite), *goal)
 
 
 # -- servers -------------------------------------------------------------------------------------
@@ -328,13 +356,13 @@ def load(server: Server, args: argparse.Namespace, idsite: int, temp: Path) -> t
 
 
 def print_table(rows: list[Measurement]) -> None:
-    header = f"{'target':<10} {'requests/s':>11} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} " \
+    header = f"{'target':<17} {'requests/s':>11} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} " \
              f"{'non-2xx':>8} {'errors':>7} {'RSS MiB':>8}"
     print(header)
     print("-" * len(header))
     for row in rows:
         r = row.result
-        print(f"{row.target:<10} {r.requests_per_second:>11.1f} {r.p50_ms:>8.2f} {r.p90_ms:>8.2f} "
+        print(f"{row.target:<17} {r.requests_per_second:>11.1f} {r.p50_ms:>8.2f} {r.p90_ms:>8.2f} "
               f"{r.p99_ms:>8.2f} {r.non_2xx:>8} {r.socket_errors:>7} {row.rss_mib:>8.1f}")
 
 
@@ -381,10 +409,13 @@ def benchmark(args: argparse.Namespace, stack: ExitStack, servers: list[Server])
     """Run both targets; ``servers`` collects the started servers so a failure can show their logs."""
     temp = Path(tempfile.mkdtemp(prefix="trackway-bench-"))
     stack.callback(shutil.rmtree, temp, ignore_errors=True)
-    if args.database_url:
-        database_url = create_database(args.database_url, stack)
-    else:
-        database_url = f"sqlite:///{temp / 'trackway.db'}"
+
+    def fresh_database(name: str) -> str:
+        if args.database_url:
+            return create_database(args.database_url, stack)
+        return f"sqlite:///{temp / (name + '.db')}"
+
+    database_url = fresh_database("trackway")
     print_setup(args, database_url)
     env = trackway_env(database_url, temp)
     idsite = add_site(env)
@@ -396,23 +427,43 @@ def benchmark(args: argparse.Namespace, stack: ExitStack, servers: list[Server])
     _, bare_result, bare_rss = load(bare, args, idsite, temp)
     stop_server(bare)
 
-    port = free_port()
-    trackway = start_server("trackway", trackway_command(port, args.workers), port, env, temp, stack)
-    servers.append(trackway)
-    wait_until_ready(trackway, "/health")
-    warmup, result, rss = load(trackway, args, idsite, temp)
-    stored = settled_count(database_url, "log_link_visit_action")
-    visits = count_rows(database_url, "log_visit")
-    stop_server(trackway)
+    measurements = [Measurement("bare", bare_result, bare_rss)]
+    runs = [("trackway", database_url, env, idsite)]
+    if args.goals:
+        # a database of its own, so that neither run starts with the other's rows
+        goals_url = fresh_database("trackway_goals")
+        goals_env = trackway_env(goals_url, temp)
+        goals_site = add_site(goals_env, "Bench with goals")
+        add_goals(goals_env, goals_site)
+        runs.append(("trackway+5 goals", goals_url, goals_env, goals_site))
+    ok, started, storage = True, [bare], []
+    for name, url, run_env, site in runs:
+        port = free_port()
+        trackway = start_server(name.replace(" ", "_"), trackway_command(port, args.workers), port, run_env, temp,
+                                stack)
+        servers.append(trackway)
+        started.append(trackway)
+        wait_until_ready(trackway, "/health")
+        warmup, result, rss = load(trackway, args, site, temp)
+        storage.append((name, settled_count(url, "log_link_visit_action", site),
+                        count_rows(url, "log_visit", site), count_rows(url, "log_conversion", site),
+                        warmup, result))
+        stop_server(trackway)
+        measurements.append(Measurement(name, result, rss))
 
     print()
-    print_table([Measurement("bare", bare_result, bare_rss), Measurement("trackway", result, rss)])
-    print(f"trackway/bare: {result.requests_per_second / bare_result.requests_per_second:.3f} "
-          f"({100 * result.requests_per_second / bare_result.requests_per_second:.1f} % of the bare requests/s)")
-    ok = print_storage(stored, visits, warmup.acknowledged + result.acknowledged,
-                       warmup.requests + result.requests, args.concurrency)
-    ok = ok and result.non_2xx == 0 and result.socket_errors == 0 and warmup.non_2xx == 0
-    return report_logs([bare, trackway], show_all=not ok)
+    print_table(measurements)
+    for measurement in measurements[1:]:
+        share = measurement.result.requests_per_second / bare_result.requests_per_second
+        print(f"{measurement.target}/bare: {share:.3f} ({100 * share:.1f} % of the bare requests/s)")
+    for name, stored, visits, conversions, warmup, result in storage:
+        print(f"\n{name}:")
+        ok = print_storage(stored, visits, warmup.acknowledged + result.acknowledged,
+                           warmup.requests + result.requests, args.concurrency) and ok
+        if conversions:
+            print(f"conversions (log_conversion rows): {conversions}")
+        ok = ok and result.non_2xx == 0 and result.socket_errors == 0 and warmup.non_2xx == 0
+    return report_logs(started, show_all=not ok)
 
 
 def report_logs(servers: list[Server], show_all: bool) -> bool:
