@@ -384,3 +384,15 @@ def test_matomo_js_order_with_undefined_totals(server, db, site):
     assert [row[c] for c in ("revenue_subtotal", "revenue_tax", "revenue_shipping", "revenue_discount")] == [
         None, None, None, None]
     assert items(db, site)["SKU-9"]["categories"][0] == "Shoes"
+
+
+def test_orders_and_carts_count_the_page_views_before_them(server, db, site):
+    server.page_view(site, _id=VISITOR, url="http://shop.test/a")
+    server.page_view(site, _id=VISITOR, url="http://shop.test/b")
+    server.page_view(site, _id=VISITOR, search="shoes")  # a site search is no page view
+    cart(server, site, [["SKU-1", "Shoe", "Shoes", 10, 1]])
+    server.page_view(site, _id=VISITOR, url="http://shop.test/checkout")
+    order(server, site, "ORDER-PV", [["SKU-1", "Shoe", "Shoes", 10, 1]], revenue=10)
+
+    (row,) = conversions(db, site)  # the cart row became the order row
+    assert (row["idgoal"], row["pageviews_before"]) == (0, 3)
