@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import MetaData, create_engine, select, text
+from sqlalchemy import MetaData, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 GIF_BYTES = 43
@@ -83,6 +83,22 @@ class TrackwayDb:
         order = table.c.get("idvisit") if table_name == "log_visit" else table.primary_key.columns.values()[0]
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query.order_by(order))]
+
+    def count(self, table_name: str, /, **where: Any) -> int:
+        table = self.table(table_name)
+        query = select(func.count()).select_from(table)
+        for column, value in where.items():
+            query = query.where(table.c[column] == value)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar()
+
+    def named(self, idaction: int | None) -> tuple[str, int] | None:
+        """``(name, type)`` of a log_action id (None for NULL), checking the stored hash on the way."""
+        if idaction is None:
+            return None
+        row = self.log_action(idaction)
+        assert row["hash"] == crc32(row["name"])
+        return row["name"], row["type"]
 
     def visits(self, idsite: int) -> list[dict[str, Any]]:
         return self.rows("log_visit", idsite=idsite)

@@ -10,7 +10,6 @@ import json
 import time
 
 import pytest
-from sqlalchemy import func, select
 
 from tests.helpers import GIF_BYTES, crc32
 from tests.replay import load_captures, replay
@@ -21,15 +20,6 @@ CONTENT_COLUMNS = ("idaction_content_name", "idaction_content_piece", "idaction_
                    "idaction_content_interaction")
 
 
-def count(db, table_name: str, **where) -> int:
-    table = db.table(table_name)
-    query = select(func.count()).select_from(table)
-    for column, value in where.items():
-        query = query.where(table.c[column] == value)
-    with db.engine.connect() as conn:
-        return conn.execute(query).scalar()
-
-
 def content(server, idsite: int, method: str = "GET", **params):
     query = {"idsite": idsite, "rec": 1, "url": "http://shop.test/landing", "_id": VISITOR, "ca": 1, **params}
     query = {k: v for k, v in query.items() if v is not None}
@@ -38,16 +28,8 @@ def content(server, idsite: int, method: str = "GET", **params):
     return server.track("POST", data=query)
 
 
-def named(db, idaction: int | None) -> tuple[str, int] | None:
-    if idaction is None:
-        return None
-    row = db.log_action(idaction)
-    assert row["hash"] == crc32(row["name"])
-    return row["name"], row["type"]
-
-
 def parts(db, action: dict) -> list[tuple[str, int] | None]:
-    return [named(db, action[column]) for column in CONTENT_COLUMNS]
+    return [db.named(action[column]) for column in CONTENT_COLUMNS]
 
 
 def capture(seq: int) -> dict:
@@ -113,7 +95,7 @@ def test_an_interaction_sent_on_its_own(server, db, site, method):
     assert response.headers["content-type"] == "image/gif" and len(response.content) == GIF_BYTES
     (action,) = db.actions(site)
     assert parts(db, action) == [("Spring Banner", 13), ("/img/spring.png", 14), None, ("click", 16)]
-    assert named(db, action["idaction_url"]) == ("http://shop.test/landing", 13)
+    assert db.named(action["idaction_url"]) == ("http://shop.test/landing", 13)
     assert db.log_action(action["idaction_url"])["url_prefix"] is None
 
 
@@ -166,7 +148,7 @@ def test_a_content_without_a_page_url_stores_url_zero(server, db, site):
 
     (action,) = db.actions(site)
     assert action["idaction_url"] == 0
-    assert named(db, action["idaction_content_name"]) == ("Hero", 13)
+    assert db.named(action["idaction_content_name"]) == ("Hero", 13)
 
 
 def test_every_part_is_trimmed_and_html_escaped(server, db, site):
@@ -210,15 +192,15 @@ def test_very_long_names_are_cut_to_the_column_length(server, db, site):
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_a_blank_content_name_refuses_the_request_and_stores_nothing(server, db, site, method):
-    names_before = count(db, "log_action")
+    names_before = db.count("log_action")
     response = content(server, site, method, url="http://shop.test/never-stored", c_n="   ", c_p="piece-never-stored",
                        send_image=0)
 
     assert response.status_code == 400
     assert "Param `c_n` must not be empty or filled with whitespaces" in response.text
-    assert count(db, "log_visit", idsite=site) == 0
-    assert count(db, "log_link_visit_action", idsite=site) == 0
-    assert count(db, "log_action") == names_before
+    assert db.count("log_visit", idsite=site) == 0
+    assert db.count("log_link_visit_action", idsite=site) == 0
+    assert db.count("log_action") == names_before
     assert server.is_healthy()
 
 
@@ -226,7 +208,7 @@ def test_a_content_name_of_zero_is_no_content_as_in_matomo(server, db, site):
     """PHP's empty("0") is true: Matomo's content check does not claim the request."""
     assert content(server, site, ca=None, c_n="0", action_name="Landing").status_code == 200
     (action,) = db.actions(site)
-    assert named(db, action["idaction_url"]) == ("shop.test/landing", 1)  # a page view
+    assert db.named(action["idaction_url"]) == ("shop.test/landing", 1)  # a page view
     assert [action[c] for c in CONTENT_COLUMNS] == [None] * 4
 
     assert content(server, site, c_n="0").status_code == 400  # ca=1 and nothing claims the request

@@ -9,7 +9,6 @@ import json
 import time
 
 import pytest
-from sqlalchemy import func, select
 
 from tests.helpers import crc32
 from tests.replay import load_captures, replay
@@ -19,29 +18,12 @@ PREFIXES = {0: "http://", 1: "http://www.", 2: "https://", 3: "https://www."}
 BLANK_MESSAGE = "Param `{}` must not be empty or filled with whitespaces"
 
 
-def count(db, table_name: str, **where) -> int:
-    table = db.table(table_name)
-    query = select(func.count()).select_from(table)
-    for column, value in where.items():
-        query = query.where(table.c[column] == value)
-    with db.engine.connect() as conn:
-        return conn.execute(query).scalar()
-
-
 def event(server, idsite: int, method: str = "GET", **params):
     query = {"idsite": idsite, "rec": 1, "url": "http://shop.test/video", "_id": VISITOR, "ca": 1, **params}
     query = {k: v for k, v in query.items() if v is not None}
     if method == "GET":
         return server.track("GET", params=query)
     return server.track("POST", data=query)
-
-
-def named(db, idaction: int | None) -> tuple[str, int] | None:
-    if idaction is None:
-        return None
-    row = db.log_action(idaction)
-    assert row["hash"] == crc32(row["name"])
-    return row["name"], row["type"]
 
 
 def capture(seq: int) -> dict:
@@ -65,9 +47,9 @@ def test_a_matomo_js_event_after_its_page_view(server, db, site):
     url = db.log_action(played["idaction_url"])
     assert (url["name"], url["type"], url["url_prefix"]) == (page_url["name"], 10, page_url["url_prefix"])
     assert url["url_prefix"] == 0 and url["hash"] == crc32(url["name"])
-    assert named(db, played["idaction_name"]) == ("Intro clip", 12)
-    assert named(db, played["idaction_event_category"]) == ("Video", 10)
-    assert named(db, played["idaction_event_action"]) == ("Play", 11)
+    assert db.named(played["idaction_name"]) == ("Intro clip", 12)
+    assert db.named(played["idaction_event_category"]) == ("Video", 10)
+    assert db.named(played["idaction_event_action"]) == ("Play", 11)
     assert played["custom_float"] == 42.5
     assert played["idpageview"].strip() == "vZY2Dc"
     assert played["pageview_position"] == page_view["pageview_position"] == 1
@@ -91,7 +73,7 @@ def test_events_sent_as_a_form_body_and_in_bulk(server, db, site):
 
     assert (form.status_code, bulk.status_code) == (204, 204)
     submitted, one, two = db.actions(site)
-    assert [named(db, a["idaction_event_action"]) for a in (submitted, one, two)] == [
+    assert [db.named(a["idaction_event_action"]) for a in (submitted, one, two)] == [
         ("Submit", 11), ("One", 11), ("Two", 11)]
     assert (submitted["custom_float"], one["custom_float"]) == (1.0, None)
     assert one["idaction_event_category"] == two["idaction_event_category"]
@@ -161,16 +143,16 @@ def test_an_event_without_a_page_url_stores_url_zero(server, db, site):
 
     (action,) = db.actions(site)
     assert action["idaction_url"] == 0
-    assert named(db, action["idaction_event_category"]) == ("Video", 10)
+    assert db.named(action["idaction_event_category"]) == ("Video", 10)
 
 
 def test_names_are_trimmed_and_html_escaped(server, db, site):
     event(server, site, "POST", e_c=' Tom & "Jerry" ', e_a="\tPlay <b>\n", e_n=" it's ")
 
     (action,) = db.actions(site)
-    assert named(db, action["idaction_event_category"]) == ("Tom &amp; &quot;Jerry&quot;", 10)
-    assert named(db, action["idaction_event_action"]) == ("Play &lt;b&gt;", 11)
-    assert named(db, action["idaction_name"]) == ("it&#039;s", 12)
+    assert db.named(action["idaction_event_category"]) == ("Tom &amp; &quot;Jerry&quot;", 10)
+    assert db.named(action["idaction_event_action"]) == ("Play &lt;b&gt;", 11)
+    assert db.named(action["idaction_name"]) == ("it&#039;s", 12)
 
 
 @pytest.mark.parametrize("name", [None, "", "   "])
@@ -179,7 +161,7 @@ def test_an_absent_or_blank_event_name_leaves_idaction_name_null(server, db, sit
 
     (action,) = db.actions(site)
     assert action["idaction_name"] is None
-    assert named(db, action["idaction_event_action"]) == ("Play", 11)
+    assert db.named(action["idaction_event_action"]) == ("Play", 11)
 
 
 def test_a_repeated_category_reuses_its_log_action_row(server, db, site):
@@ -191,7 +173,7 @@ def test_a_repeated_category_reuses_its_log_action_row(server, db, site):
     assert first["idaction_event_category"] == second["idaction_event_category"] == third["idaction_event_category"]
     assert first["idaction_event_action"] == third["idaction_event_action"] != second["idaction_event_action"]
     assert len(db.rows("log_action", name="Video player 7", type=10)) == 1
-    assert named(db, other["idaction_event_action"]) == ("Video player 7", 11)
+    assert db.named(other["idaction_event_action"]) == ("Video player 7", 11)
     assert other["idaction_event_action"] != first["idaction_event_category"]
 
 
@@ -200,7 +182,7 @@ def test_very_long_names_are_cut_to_the_column_length(server, db, site):
     assert event(server, site, "POST", e_c="Long", e_a="Names", e_n=long_name).status_code == 200
 
     (action,) = db.actions(site)
-    assert named(db, action["idaction_name"]) == ("x" * 4093, 12)
+    assert db.named(action["idaction_name"]) == ("x" * 4093, 12)
 
 
 # -- the value --------------------------------------------------------------------------------------------
@@ -215,7 +197,7 @@ def test_the_event_value_lands_in_custom_float_and_a_non_number_is_ignored(serve
     assert response.status_code == 200
     (action,) = db.actions(site)
     assert action["custom_float"] == stored
-    assert named(db, action["idaction_event_category"]) == ("Cart", 10)
+    assert db.named(action["idaction_event_category"]) == ("Cart", 10)
 
 
 # -- refused and unclaimed requests ------------------------------------------------------------------------
@@ -226,14 +208,14 @@ def test_the_event_value_lands_in_custom_float_and_a_non_number_is_ignored(serve
                                            ({"e_c": "Video", "e_a": "\t\n"}, "e_a"),
                                            ({"e_c": " ", "e_a": " ", "e_n": "Clip"}, "e_c")])
 def test_a_blank_category_or_action_refuses_the_request_and_stores_nothing(server, db, site, method, params, blank):
-    names_before = count(db, "log_action")
+    names_before = db.count("log_action")
     response = event(server, site, method, url="http://shop.test/never-stored", send_image=0, **params)
 
     assert response.status_code == 400
     assert BLANK_MESSAGE.format(blank) in response.text
-    assert count(db, "log_visit", idsite=site) == 0
-    assert count(db, "log_link_visit_action", idsite=site) == 0
-    assert count(db, "log_action") == names_before
+    assert db.count("log_visit", idsite=site) == 0
+    assert db.count("log_link_visit_action", idsite=site) == 0
+    assert db.count("log_action") == names_before
     assert server.is_healthy()
 
 
@@ -244,7 +226,7 @@ def test_a_blank_event_in_a_bulk_request_is_invalid_and_the_others_are_kept(serv
 
     assert response.status_code == 200
     assert (response.json()["tracked"], response.json()["invalid"]) == (2, 1)
-    assert [named(db, a["idaction_event_category"]) for a in db.actions(site)] == [("Good", 10), ("Fine", 10)]
+    assert [db.named(a["idaction_event_category"]) for a in db.actions(site)] == [("Good", 10), ("Fine", 10)]
     assert db.visits(site)[0]["visit_total_events"] == 2
 
 
@@ -252,7 +234,7 @@ def test_a_request_with_an_event_and_a_content_records_the_event(server, db, sit
     assert event(server, site, e_c="Video", e_a="Play", c_n="Hero of event test", c_i="click").status_code == 200
 
     (action,) = db.actions(site)
-    assert named(db, action["idaction_event_category"]) == ("Video", 10)
+    assert db.named(action["idaction_event_category"]) == ("Video", 10)
     assert (action["idaction_content_name"], action["idaction_content_interaction"]) == (None, None)
     assert db.rows("log_action", name="Hero of event test", type=13) == []
 
@@ -260,7 +242,7 @@ def test_a_request_with_an_event_and_a_content_records_the_event(server, db, sit
 def test_a_category_without_an_action_is_no_event(server, db, site):
     assert event(server, site, ca=None, e_c="Video", action_name="Videos").status_code == 200
     (action,) = db.actions(site)
-    assert named(db, action["idaction_url"]) == ("shop.test/video", 1)  # a page view
+    assert db.named(action["idaction_url"]) == ("shop.test/video", 1)  # a page view
     assert (action["idaction_event_category"], action["idaction_event_action"]) == (None, None)
     assert db.visits(site)[0]["visit_total_events"] == 0
 
