@@ -47,8 +47,15 @@ def max_url_bytes(request: TrackingRequest) -> int:
 
 
 def page_url(request: TrackingRequest, site: Site) -> PageUrl:
-    """The request's page URL, normalised for ``site`` (excluded parameters, fragment rule, length)."""
-    raw = raw_page_url(request)
-    url = normalize_page_url(raw, excluded_params=excluded_query_parameters(request, site),
-                             keep_fragment=site.keep_url_fragment == 1, max_bytes=max_url_bytes(request))
-    return PageUrl(url=url, raw_url=sanitize(raw))
+    """The request's page URL, normalised for ``site`` (excluded parameters, fragment rule, length).
+
+    Computed once per request: several plugins build their kind of action from the same request
+    (the page view is built for an event request too), and normalising is the costly part."""
+    key = f"page_url:{site.idsite}"
+    cached = request.extra.get(key)
+    if cached is None:
+        raw = raw_page_url(request)
+        url = normalize_page_url(raw, excluded_params=excluded_query_parameters(request, site),
+                                 keep_fragment=site.keep_url_fragment == 1, max_bytes=max_url_bytes(request))
+        cached = request.extra[key] = PageUrl(url=url, raw_url=sanitize(raw))
+    return cached
